@@ -14,6 +14,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from graphs import events
 from graphs.models.job import GenerationJob
+from graphs.ws_auth import ClosesOnTokenRevocation
 
 REFUSED = 4403  # close code sent with the refused handshake
 
@@ -30,7 +31,7 @@ def _reload(job_id: str) -> dict | None:
     return events.job_payload(job) if job is not None else None
 
 
-class JobProgressConsumer(AsyncJsonWebsocketConsumer):
+class JobProgressConsumer(ClosesOnTokenRevocation, AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         self.job_id = self.scope["url_route"]["kwargs"]["job_id"]
         self.group = None

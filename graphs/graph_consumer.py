@@ -18,6 +18,7 @@ from graphs import events, permissions
 from graphs.graph_events import group_name
 from graphs.models import Graph
 from graphs.models.activity import MEMBER_ONLY
+from graphs.ws_auth import ClosesOnTokenRevocation
 
 REFUSED = 4403
 
@@ -33,7 +34,7 @@ def _access(graph_id: str, user) -> tuple[bool, bool]:
     return True, permissions.role_of(user, graph) is not None
 
 
-class GraphActivityConsumer(AsyncJsonWebsocketConsumer):
+class GraphActivityConsumer(ClosesOnTokenRevocation, AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         self.graph_id = self.scope["url_route"]["kwargs"]["graph_id"]
         self.group = None

@@ -157,6 +157,14 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 
+# --- rate limits (webapp/ratelimit.py, docs/security.md): counted in the cache; 0 turns one off ---
+# Failed logins per username + client IP, and per client IP, in a window of LOGIN_WINDOW_S.
+RATELIMIT_LOGIN_FAILURES_PER_USER_IP = env_int("RATELIMIT_LOGIN_FAILURES_PER_USER_IP", 10, minimum=0)
+RATELIMIT_LOGIN_FAILURES_PER_IP = env_int("RATELIMIT_LOGIN_FAILURES_PER_IP", 50, minimum=0)
+RATELIMIT_LOGIN_WINDOW_S = env_int("RATELIMIT_LOGIN_WINDOW_S", 900, minimum=1)
+# Graph and dashboard uploads per user per hour (API and upload page alike).
+RATELIMIT_UPLOADS_PER_HOUR = env_int("RATELIMIT_UPLOADS_PER_HOUR", 60, minimum=0)
+
 REDIS_URL = env_url("REDIS_URL", None, schemes=("redis", "rediss", "unix"))
 
 REST_FRAMEWORK = {

@@ -6,9 +6,12 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from webapp.accounts.login_limits import login_rate_limited
 from webapp.health import healthz
 
 urlpatterns = [
+    # The admin's password form gets the same brute-force brake as /accounts/login/.
+    path("admin/login/", login_rate_limited(admin.site.login)),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
     path("accounts/", include("webapp.accounts.urls")),

@@ -30,6 +30,7 @@ from graphs.features.ids import cantor_unpair
 from graphs.features.requests import BadFeatureRequest, in_range, parse_pairs, parse_pairs_query
 from graphs.features.uploads import UploadRejected, check_dashboards
 from graphs.models import Feature, Graph, Source
+from graphs.ratelimits import throttle_upload
 from graphs.services.feature_uploads import delete_graph_features, upload_graph_features
 
 
@@ -44,8 +45,9 @@ class _Rejected(APIException):
 
 
 def visible_graph(request: Request, graph_id: str) -> Graph:
-    graph = get_object_or_404(Graph, pk=graph_id)
-    if not permissions.can_view_graph(request.user, graph):
+    # One answer for a missing graph and an invisible one (get_object_or_404's message differed).
+    graph = Graph.objects.filter(pk=graph_id).first()
+    if graph is None or not permissions.can_view_graph(request.user, graph):
         raise Http404("no such graph")
     return graph
 
@@ -77,6 +79,7 @@ class GraphFeatures(APIView):
     @described("graph_features_upload", "Upload dashboards for a graph", request=UPLOAD_BODY)
     def post(self, request: Request, graph_id: str) -> Response:
         graph = editable_graph(request, graph_id)
+        throttle_upload(request.user)  # 429 past RATELIMIT_UPLOADS_PER_HOUR
         if graph.source != Source.UPLOADED:
             return Response(
                 {"detail": "dashboards can be uploaded for uploaded graphs only"},

@@ -18,6 +18,7 @@ from graphs.api.pagination import ListPagination
 from graphs.api.parsers import GraphFileParser, uploaded_file
 from graphs.api.serializers import GraphSerializer, GraphUpdateSerializer, UploadQuerySerializer
 from graphs.models import Graph
+from graphs.ratelimits import throttle_upload
 from graphs.services import create_graph_from_upload, delete_graph, update_graph
 
 ID_PATTERN = r"[A-Za-z0-9_-]{16,32}"
@@ -83,6 +84,7 @@ class GraphViewSet(viewsets.GenericViewSet):
     )
     @maps_service_errors
     def create(self, request):
+        throttle_upload(request.user)  # 429 past RATELIMIT_UPLOADS_PER_HOUR
         options = UploadQuerySerializer(data=request.query_params)
         if not options.is_valid():
             return invalid_input(options.errors)

@@ -9,5 +9,6 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Registers the OpenAPI extension for bearer tokens (drf-spectacular finds it by import).
-        from webapp.accounts import schema  # noqa: F401
+        # schema: the OpenAPI extension for bearer tokens (drf-spectacular finds it by import);
+        # login_limits: the receiver counting failed logins for the brute-force brake.
+        from webapp.accounts import login_limits, schema  # noqa: F401

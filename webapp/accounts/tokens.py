@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from webapp.accounts.models import VISIBLE_PREFIX_LENGTH, ApiToken, generate_token, hash_token
@@ -14,6 +15,10 @@ from webapp.accounts.models import VISIBLE_PREFIX_LENGTH, ApiToken, generate_tok
 # last_used_at is informative; rewriting it on every request would turn each API read into a write.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 MAX_ACTIVE_TOKENS_PER_USER = 50
+
+# Sent once a revocation has committed, with `token_id`: open websockets authenticated by the
+# token close on it (graphs/ws_auth.py), as REST requests fail from the next one on.
+token_revoked = Signal()
 
 
 class TokenLimitReached(Exception):
@@ -42,8 +47,13 @@ def create_token(user: AbstractBaseUser, name: str) -> tuple[ApiToken, str]:
 @transaction.atomic
 def revoke_token(token: ApiToken) -> ApiToken:
     """Revoke at once; revoking twice keeps the first revocation time."""
-    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
     token.refresh_from_db(fields=["revoked_at"])
+    if revoked:
+        token_id = token.pk
+        transaction.on_commit(lambda: token_revoked.send(sender=ApiToken, token_id=token_id))
     return token
 
 

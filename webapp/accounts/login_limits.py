@@ -1,0 +1,75 @@
+"""Brute-force brake on password logins (/accounts/login/ and the admin's login).
+
+Failed attempts are counted twice, in the window RATELIMIT_LOGIN_WINDOW_S: per username and
+client IP (RATELIMIT_LOGIN_FAILURES_PER_USER_IP: one attacker guessing one account's password),
+and per client IP alone (RATELIMIT_LOGIN_FAILURES_PER_IP, higher: one address spraying many
+accounts). Past either, every login attempt from there answers 429 with Retry-After, even with the
+right password, until the window ends. Successful logins are not counted.
+
+The client IP is REMOTE_ADDR: a proxy's X-Forwarded-For can be forged by the client, so behind a
+reverse proxy the proxy must pass the real address on (uvicorn --proxy-headers does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.signals import user_login_failed
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from webapp.ratelimit import Limit, record, retry_after, setting_limit, wait_message
+
+WINDOW = "RATELIMIT_LOGIN_WINDOW_S"
+
+
+def _limits(request: HttpRequest, username: str) -> list[tuple[Limit, str]]:
+    ip = request.META.get("REMOTE_ADDR", "") or "unknown"
+    name = username.strip().casefold()
+    return [
+        (setting_limit("login-user-ip", "RATELIMIT_LOGIN_FAILURES_PER_USER_IP", WINDOW), f"{name}|{ip}"),
+        (setting_limit("login-ip", "RATELIMIT_LOGIN_FAILURES_PER_IP", WINDOW), ip),
+    ]
+
+
+def login_wait(request: HttpRequest, username: str) -> int | None:
+    """Seconds before this client may try to log in as `username` again; None: it may now."""
+    waits = [w for limit, ident in _limits(request, username) if (w := retry_after(limit, ident))]
+    return max(waits) if waits else None
+
+
+def record_failure(request: HttpRequest, username: str) -> None:
+    for limit, ident in _limits(request, username):
+        record(limit, ident)
+
+
+@receiver(user_login_failed, dispatch_uid="circuitscope-login-rate-limit")
+def _count_failed_login(sender, credentials: dict, request: HttpRequest | None = None, **kwargs) -> None:
+    # Sent by django.contrib.auth.authenticate() for every refused password, whichever form asked.
+    if request is not None:
+        record_failure(request, str(credentials.get("username", "")))
+
+
+def login_rate_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Refuse a login POST with 429 while its username+IP or its IP is over the limit."""
+
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method == "POST":
+            username = str(request.POST.get("username", ""))
+            wait = login_wait(request, username)
+            if wait is not None:
+                context = {
+                    "form": AuthenticationForm(request, initial={"username": username}),
+                    "rate_limited": wait_message("Too many failed logins", wait),
+                    "next": request.POST.get("next", ""),
+                }
+                response = render(request, "registration/login.html", context, status=429)
+                response["Retry-After"] = str(wait)
+                return response
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = getattr(view, "__name__", "login")
+    wrapper.__doc__ = view.__doc__
+    return wrapper
