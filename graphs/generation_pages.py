@@ -6,11 +6,13 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from graphs.models import GenerationJob
 
 
 @login_required
+@require_GET
 def generation_detail(request, job_id: str):
     job = GenerationJob.objects.filter(pk=job_id).first()
     if job is None or not job.visible_to(request.user):

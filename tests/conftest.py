@@ -49,3 +49,21 @@ def browser() -> Iterator[Any]:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limit_counts() -> Iterator[None]:
+    """Rate-limit counters (webapp/ratelimit.py) live in the cache, which outlives a test: start
+    each test at zero. Only the local-memory cache is cleared; a Redis cache is shared."""
+    from django.conf import settings
+
+    if not settings.configured:
+        yield
+        return
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    default = caches["default"]
+    if isinstance(default, LocMemCache):
+        default.clear()
+    yield

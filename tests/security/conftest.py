@@ -1,0 +1,5 @@
+"""Fixtures of the security tests: the graph domain's personas, clients and isolated media."""
+
+from __future__ import annotations
+
+from tests.graphs.conftest import _isolated_media, api, cast, client_as, shared_graph  # noqa: F401
