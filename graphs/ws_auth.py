@@ -18,6 +18,7 @@ from webapp.accounts.models import ApiToken
 from webapp.accounts.tokens import token_revoked, user_for_token
 
 TOKEN_REVOKED = 4401  # close code of a socket whose token was revoked
+REFUSED = 4403  # as the consumers' refused handshake
 
 
 def token_group(token_id: str) -> str:
@@ -39,6 +40,12 @@ class BearerTokenMiddleware:
         self.inner = inner
 
     async def __call__(self, scope, receive, send):
+        if "\x00" in scope.get("path", ""):
+            # No id has a NUL byte, and PostgreSQL cannot look one up (it would raise): refuse
+            # as for an unknown id.
+            await receive()  # websocket.connect
+            await send({"type": "websocket.close", "code": REFUSED})
+            return None
         user = scope.get("user")
         if user is None or not user.is_authenticated:
             headers = dict(scope.get("headers") or [])

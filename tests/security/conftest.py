@@ -2,4 +2,11 @@
 
 from __future__ import annotations
 
-from tests.graphs.conftest import _isolated_media, api, cast, client_as, shared_graph  # noqa: F401
+from tests.graphs.conftest import (  # noqa: F401
+    _isolated_media,
+    api,
+    cast,
+    client_as,
+    media_root,
+    shared_graph,
+)
