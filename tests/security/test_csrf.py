@@ -50,7 +50,7 @@ def send(client: Client, method: str, call: Call, token: str | None):
 
 def test_the_table_has_writes_of_every_kind():
     assert {m for _, m in WRITES} == set(UNSAFE)
-    assert len(WRITES) >= 30
+    assert len(WRITES) >= 25
 
 
 @pytest.mark.parametrize(("route", "method"), WRITES, ids=[f"{m} {r}" for r, m in WRITES])
@@ -67,8 +67,8 @@ def test_a_session_write_needs_the_csrf_token(users, settings, route, method):
             client.cookies["csrftoken"] = token
         world = build_world(users, Visibility.PUBLIC)
         response = send(client, method, rule.call(world), token)
-        results[bool(token)] = (outcome(response), response.content[:200])
+        results[bool(token)] = (outcome(response), response.content)
     refused, passed = results[False], results[True]
     assert refused[0] == 403, (persona, refused)
-    assert b"CSRF" in refused[1], refused
-    assert passed[0] in rule.ok, (persona, passed)
+    assert b"CSRF" in refused[1], refused[1][:300]
+    assert passed[0] in rule.ok, (persona, passed[0], passed[1][:300])
