@@ -77,8 +77,10 @@ def test_it_applies_the_rule_to_every_persona_and_visibility(users, settings, ro
     clients = {p: client_for(users[p]) for p in PERSONAS}
     wrong = []
     for visibility in visibilities:
+        shared = build_world(users, visibility)
         for persona in PERSONAS:
-            world = build_world(users, visibility)
+            # Reads share one world per visibility; each write gets fresh objects to act on.
+            world = shared if method == "GET" else build_world(users, visibility)
             response = send(clients[persona], method, rule.call(world))
             got, wanted = outcome(response), rule.expected(persona, visibility)
             if got not in wanted:
