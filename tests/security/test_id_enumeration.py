@@ -61,6 +61,8 @@ def test_a_private_id_answers_as_a_missing_one(users, settings, route, method):
         hidden_id = secret_id(rule, world, real.path)
         missing_id = new_public_id()
         missing = Call(real.path.replace(hidden_id, missing_id), real.data, real.json)
+        for extra in ("HEAD", "OPTIONS") if method == "GET" else ():
+            assert answer(client, extra, real)[:2] == answer(client, extra, missing)[:2], extra
         private_answer = answer(client, method, real)
         missing_answer = answer(client, method, missing)
         # A login redirect names the page it came from: compare with the ids swapped back.
