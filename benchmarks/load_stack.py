@@ -91,12 +91,19 @@ class Stack:
 
     # --- set-up ---------------------------------------------------------------------------
     def start(self) -> None:
+        self.prepare()
+        self._start_worker()
+        self._start_server()
+
+    def prepare(self) -> None:
+        """The fresh database, the empty Redis db and the seed data, without any process."""
         self._psql(f'DROP DATABASE IF EXISTS "{self.options.database}" WITH (FORCE)')
         self._psql(f'CREATE DATABASE "{self.options.database}"')
         self._flush_redis()
         self.seed = self._run_seed()
-        self._start_worker()
-        self._start_server()
+
+    def server_env(self) -> dict[str, str]:
+        return {**self.env(), "DATABASE_POOL_MAX_SIZE": str(self.options.db_pool)}
 
     def _psql(self, sql: str) -> None:
         subprocess.run(
@@ -129,7 +136,7 @@ class Stack:
             [sys.executable, "-m", "uvicorn", "webapp.asgi:application",
              "--host", "127.0.0.1", "--port", str(port),
              "--workers", str(self.options.web_workers), "--no-access-log"],
-            cwd=REPO_ROOT, env={**self.env(), "DATABASE_POOL_MAX_SIZE": str(self.options.db_pool)},
+            cwd=REPO_ROOT, env=self.server_env(),
             start_new_session=True,
             stdout=open(self.var_dir / "server.log", "ab"),  # noqa: SIM115 - lives with the process
             stderr=subprocess.STDOUT,
