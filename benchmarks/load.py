@@ -32,6 +32,7 @@ import argparse
 import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -64,9 +65,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Load benchmark of the production-style server.")
     parser.add_argument("--out", required=True, type=Path, help="where to write the JSON figures")
     parser.add_argument("--users", default="50,100,200", help="comma-separated user counts")
-    parser.add_argument("--duration", type=float, default=60.0, help="measured seconds per level")
-    parser.add_argument("--warmup", type=float, default=10.0, help="unmeasured seconds per level")
-    parser.add_argument("--quick", action="store_true", help="15 s per level, 5 s warm-up, small seed")
+    parser.add_argument("--duration", type=float, help="measured seconds per level (60; quick 15)")
+    parser.add_argument("--warmup", type=float, help="unmeasured seconds per level (10; quick 5)")
+    parser.add_argument(
+        "--quick", action="store_true",
+        help="15 s per level, 5 s warm-up, 30 filler graphs and 20 seed subgraphs",
+    )
     parser.add_argument("--web-workers", type=int, default=2, help="uvicorn --workers")
     parser.add_argument(
         "--db-pool", type=int, default=8,
@@ -79,9 +83,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--database", default="cs_loadbench", help="dropped and recreated")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/8", help="its db is flushed")
     args = parser.parse_args(argv)
+    if args.duration is None:
+        args.duration = 15.0 if args.quick else 60.0
+    if args.warmup is None:
+        args.warmup = 5.0 if args.quick else 10.0
     if args.quick:
-        args.duration, args.warmup = 15.0, 5.0
-        args.filler_graphs, args.subgraphs = 30, 20
+        args.filler_graphs, args.subgraphs = min(args.filler_graphs, 30), min(args.subgraphs, 20)
     args.levels = [int(n) for n in args.users.split(",") if n.strip()]
     return args
 
@@ -152,6 +159,14 @@ def main(argv: list[str] | None = None) -> int:
         subgraphs=args.subgraphs, jobs_per_hour=100_000, max_queued=2, db_pool=args.db_pool,
     )
     stack = Stack(options)
+
+    def stop_on_sigterm(signum, frame) -> None:
+        # A benchmark killed from outside (a timeout) still stops its processes and drops its
+        # database; Ctrl-C goes through the `finally` below.
+        stack.close()
+        os._exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
     levels: list[dict[str, Any]] = []
     try:
         print(f"setting up (database {args.database}, {args.web_workers} uvicorn workers) ...", flush=True)
