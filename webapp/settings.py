@@ -101,6 +101,20 @@ try:
     }
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is malformed: {exc}") from None
+# Under ASGI every request runs in a thread of its own, so a persistent connection (CONN_MAX_AGE)
+# is left behind with each request's thread: with 50 users the server held 40+ idle connections
+# towards PostgreSQL's max_connections. Set DATABASE_POOL_MAX_SIZE on the ASGI web server: a
+# psycopg pool per process bounds them and reuses them across threads (it replaces persistent
+# connections). Off (0) by default: Celery's prefork workers must not inherit an opened pool.
+_pool_max = env_int("DATABASE_POOL_MAX_SIZE", 0, minimum=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and _pool_max:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": _pool_max,
+        # A request waits this long for a free connection, then fails rather than queue forever.
+        "timeout": env_int("DATABASE_POOL_TIMEOUT_S", 10, minimum=1),
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and DATABASES["default"]["NAME"]:
     # A fresh clone has no var/ yet; SQLite creates the file but not its directory.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)

@@ -1,13 +1,20 @@
 """Serving a stored graph body: the gzip bytes as stored when the client accepts gzip (no
 decompress/recompress), else inflated on the fly. Either way it streams in chunks, so a large
-graph is never in memory, let alone twice."""
+graph is never in memory, let alone twice.
+
+Under ASGI (the production server) the chunks come from an asynchronous iterator: Django's ASGI
+handler turns a synchronous iterator into a list first (`sync_to_async(list)`), which would hold
+the whole body in memory. Each chunk is read in a worker thread, so the event loop never waits on
+storage or on inflating."""
 
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import IO
 
+from asgiref.sync import sync_to_async
+from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.cache import patch_vary_headers
 from rest_framework.request import Request
@@ -44,6 +51,25 @@ def _chunks(fh: IO[bytes]) -> Iterator[bytes]:
             yield chunk
 
 
+async def _async_chunks(fh: IO[bytes]) -> AsyncIterator[bytes]:
+    read = sync_to_async(fh.read, thread_sensitive=False)
+    try:
+        while chunk := await read(CHUNK):
+            yield chunk
+    finally:
+        fh.close()
+
+
+def _streamed(request: Request, fh: IO[bytes], stored: IO[bytes]) -> StreamingHttpResponse:
+    """Stream `fh` (the stored file `stored`, or a GzipFile over it, which does not close it)."""
+    served_by_asgi = isinstance(getattr(request, "_request", request), ASGIRequest)
+    chunks = _async_chunks(fh) if served_by_asgi else _chunks(fh)
+    response = StreamingHttpResponse(chunks, content_type="application/json")
+    # Closed with the response too: a client gone before the first chunk leaves no open file.
+    response._resource_closers.extend([fh.close, stored.close])
+    return response
+
+
 def _etag(graph: Graph, gzipped: bool) -> str:
     # Two representations (gzip / identity) of one body need two strong validators.
     return f'"{graph.body_sha256}{"" if gzipped else "-identity"}"'
@@ -62,14 +88,13 @@ def graph_data_response(request: Request, graph: Graph) -> HttpResponse:
     ):
         response: HttpResponse = HttpResponse(status=304)
     elif gzipped:
-        response = StreamingHttpResponse(
-            _chunks(open_body(graph.body_key)), content_type="application/json"
-        )
+        stored = open_body(graph.body_key)
+        response = _streamed(request, stored, stored)
         response["Content-Encoding"] = "gzip"
         response["Content-Length"] = str(graph.stored_size)
     else:
-        inflated = gzip.GzipFile(fileobj=open_body(graph.body_key), mode="rb")
-        response = StreamingHttpResponse(_chunks(inflated), content_type="application/json")
+        stored = open_body(graph.body_key)
+        response = _streamed(request, gzip.GzipFile(fileobj=stored, mode="rb"), stored)
         response["Content-Length"] = str(graph.byte_size)
     response["ETag"] = etag
     response["Cache-Control"] = cache_control

@@ -2,22 +2,49 @@
 
 from __future__ import annotations
 
-from django.urls import NoReverseMatch, reverse
+import re
+from functools import lru_cache
+
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from rest_framework import serializers
 
 from graphs.models import Graph, Subgraph, Visibility
 
+# Graph ids are URL-safe as they are (graphs.ids), so a route's path is its prefix + id + suffix.
+_URL_SAFE_ID = re.compile(r"[A-Za-z0-9_-]+")
+_PLACEHOLDER_ID = "GRAPHID0000000000000000"
+
+
+@lru_cache(maxsize=32)
+def _route_around_id(route: str, script_prefix: str) -> tuple[str, str]:
+    # Keyed by the script prefix too: reverse() puts it in front of every path.
+    head, found, tail = reverse(route, args=[_PLACEHOLDER_ID]).partition(_PLACEHOLDER_ID)
+    if not found:
+        raise NoReverseMatch(f"{route} does not put its id in its path")
+    return head, tail
+
+
+def graph_route_path(route: str, graph_id: str) -> str:
+    """reverse(route, args=[graph_id]), without resolving the URLconf again for every graph of a
+    list (three URLs per graph made reverse() a sixth of a list request's time)."""
+    if not _URL_SAFE_ID.fullmatch(graph_id):
+        return reverse(route, args=[graph_id])
+    head, tail = _route_around_id(route, get_script_prefix())
+    return f"{head}{graph_id}{tail}"
+
 
 def graph_page_path(graph_id: str) -> str:
     try:
-        return reverse("graph-detail", args=[graph_id])
+        return graph_route_path("graph-detail", graph_id)
     except NoReverseMatch:
         # The page route belongs to the pages stream; its path is fixed by contract.
         return f"/graphs/{graph_id}/"
 
 
 class GraphSerializer(serializers.ModelSerializer):
-    owner = serializers.CharField(source="owner.get_username", read_only=True)
+    # A method field, not source="owner.get_username": DRF inspects a callable source's signature
+    # on every call, a twentieth of a list request's time.
+    owner = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField(help_text="The graph's page in the browser.")
     api_url = serializers.SerializerMethodField()
     data_url = serializers.SerializerMethodField(help_text="The graph JSON (GET).")
@@ -52,14 +79,17 @@ class GraphSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
 
+    def get_owner(self, graph: Graph) -> str:
+        return graph.owner.get_username()
+
     def get_url(self, graph: Graph) -> str:
         return self._absolute(graph_page_path(graph.id))
 
     def get_api_url(self, graph: Graph) -> str:
-        return self._absolute(reverse("api-graph-detail", args=[graph.id]))
+        return self._absolute(graph_route_path("api-graph-detail", graph.id))
 
     def get_data_url(self, graph: Graph) -> str:
-        return self._absolute(reverse("api-graph-data", args=[graph.id]))
+        return self._absolute(graph_route_path("api-graph-data", graph.id))
 
 
 class GraphUpdateSerializer(serializers.Serializer):

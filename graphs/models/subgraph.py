@@ -40,7 +40,14 @@ class Subgraph(models.Model):
 
     class Meta:
         ordering = ["-featured", "-updated_at"]
-        indexes = [models.Index(fields=["graph", "author"], name="subgraph_graph_author_idx")]
+        indexes = [
+            models.Index(fields=["graph", "author"], name="subgraph_graph_author_idx"),
+            # The subgraph list of a graph, in its order: PostgreSQL reads the first page from the
+            # index instead of sorting every saved view of a popular graph on each request.
+            models.Index(
+                fields=["graph", "-featured", "-updated_at"], name="subgraph_graph_listing_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.display_name} on {self.graph_id}"
