@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: runs the chain above in one thread under ASGI (webapp/sync_middleware.py).
+    "webapp.sync_middleware.SynchronousChain",
 ]
 
 ROOT_URLCONF = "webapp.urls"
