@@ -161,8 +161,8 @@ class Stack:
         # worker shares the 2 cores with the web tier, so it runs niced on one torch thread, to
         # measure the web tier rather than its fight with a CPU-bound forward pass.
         self.worker = subprocess.Popen(
-            ["nice", "-n", "10", sys.executable, "-m", "celery", "-A", "webapp", "worker", "-Q", DEMO_QUEUE,
-             "-c", "1", "--pool", "prefork", "-n", f"load-{os.getpid()}@%h",
+            ["nice", "-n", "10", sys.executable, "-m", "celery", "-A", "webapp", "worker",
+             "-Q", DEMO_QUEUE, "-c", "1", "--pool", "prefork", "-n", f"load-{os.getpid()}@%h",
              "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"],
             cwd=REPO_ROOT, env={**self.env(), "OMP_NUM_THREADS": "1"}, start_new_session=True,
             stdout=open(log_path, "ab"),  # noqa: SIM115 - lives with the process
