@@ -11,6 +11,8 @@ from graphs.validation.problems import Problem, ProblemList
 from graphs.validation.stream import GraphWalker, MalformedJSON, iter_links
 from graphs.validation.suggestions import suggest
 
+UTF8_BOM = b"\xef\xbb\xbf"
+
 
 @dataclass
 class ValidationReport:
@@ -57,8 +59,16 @@ def validate_graph_file(fh: IO[bytes]) -> ValidationReport:
     checker = GraphChecker(int(conf.get("VALIDATION_MAX_PROBLEMS")))
     walker = GraphWalker(checker.on_value, checker.on_item, checker.on_array_end)
     start = fh.tell()
-    if not fh.read(4096).strip():
+    head = fh.read(4096)
+    # Whitespace may lead a document of any length: only a short all-blank body is empty.
+    if not head.strip() and len(head) < 4096:
         checker.problems.add("(document)", "the body is empty: expected a JSON object")
+        return _report(checker)
+    if head.startswith(UTF8_BOM):
+        checker.problems.add(
+            "(document)",
+            "the file starts with a byte-order mark (BOM): save it as UTF-8 without a BOM",
+        )
         return _report(checker)
     fh.seek(start)
     try:
