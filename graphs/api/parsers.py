@@ -54,6 +54,19 @@ def uploaded_file(request):
     """The temporary file GraphFileParser made of the body; DRF hands over an empty dict instead
     when there was no body at all."""
     body = request.data
-    if not hasattr(body, "read"):
-        raise ParseError("the request body is empty: send the graph JSON as the body")
-    return body
+    if hasattr(body, "read"):
+        return body
+    if not request.META.get("CONTENT_LENGTH"):
+        # A chunked body has no Content-Length, and DRF takes "no Content-Length" for "no body"
+        # without calling the parser (nor checking the media type); the ASGI handler has the
+        # body all the same.
+        parser = GraphFileParser()
+        media_type = request.content_type.split(";")[0].strip().lower()
+        if media_type != parser.media_type:
+            raise UnsupportedMediaType(request.content_type)
+        body = parser.parse(request._request, parser_context={"request": request})
+        if body.read(1):
+            body.seek(0)
+            return body
+        body.close()
+    raise ParseError("the request body is empty: send the graph JSON as the body")

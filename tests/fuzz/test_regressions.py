@@ -67,7 +67,9 @@ def test_it_accepts_nesting_up_to_the_limit(uploader):
     body = with_raw(graph_text(), "metadata", "[" * depth + "]" * depth)
     assert uploader.post("/api/graphs/", body, content_type="application/json").status_code == 201
     too_deep = with_raw(graph_text(), "metadata", "[" * (depth + 1) + "]" * (depth + 1))
-    assert uploader.post("/api/graphs/", too_deep, content_type="application/json").status_code == 400
+    assert (
+        uploader.post("/api/graphs/", too_deep, content_type="application/json").status_code == 400
+    )
 
 
 def test_it_refuses_a_body_of_open_brackets_without_quadratic_parsing():
