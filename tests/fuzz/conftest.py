@@ -97,3 +97,11 @@ def audited(db) -> Iterator[None]:
 
 def stored_body_count(media_root: Path) -> int:
     return sum(1 for _ in media_root.rglob("*.json.gz"))
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The answers of every fuzz test of the run, by endpoint, kind of damage and status."""
+    if TALLY.total():
+        terminalreporter.section("upload fuzzing: answers by status code")
+        terminalreporter.write_line(f"{TALLY.total()} requests, {TALLY.server_errors()} 5xx")
+        terminalreporter.write_line(TALLY.summary())

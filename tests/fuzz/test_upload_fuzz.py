@@ -69,7 +69,7 @@ def test_it_answers_hostile_query_parameters(uploader, audited, media_root, tall
 
 
 def test_it_ran_at_least_a_thousand_uploads_without_a_server_error():
-    # Runs last in this module (pytest keeps definition order): the counts of the tests above.
-    print(f"\nupload fuzz answers: {TALLY.summary()}")
+    # Runs after the tests above (same module, same database fixture: pytest-django keeps their
+    # order). The figures of the whole run are printed at the end (tests/fuzz/conftest.py).
     assert TALLY.total(ENDPOINT) >= 1000 * SCALE
     assert TALLY.server_errors() == 0
