@@ -1,14 +1,15 @@
-"""The request parser of graph uploads: hands the view a temporary file, not parsed JSON.
+"""Request parsers: graph uploads get a temporary file, not parsed JSON; every other JSON body
+goes through JSONBodyParser.
 
-Parsing and validating are the validator's job (streaming); here the body is only read within
-the size limit, gzip-decoded when `Content-Encoding: gzip` says so.
+Parsing and validating a graph are the validator's job (streaming); here its body is only read
+within the size limit, gzip-decoded when `Content-Encoding: gzip` says so.
 """
 
 from __future__ import annotations
 
 from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError, UnsupportedMediaType
-from rest_framework.parsers import BaseParser
+from rest_framework.parsers import BaseParser, JSONParser
 
 from graphs import conf
 from graphs.intake import BodyTooLarge, BodyUnreadable, read_body
@@ -18,6 +19,18 @@ class PayloadTooLarge(APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "The request body is too large."
     default_code = "too_large"
+
+
+class JSONBodyParser(JSONParser):
+    """DRF's JSON parser, but a body nested too deeply for Python's json module (a few hundred
+    kilobytes of "[" do it) is a 400, not a RecursionError and a 500. The default parser of the
+    API (settings.REST_FRAMEWORK)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError("JSON parse error - the JSON is nested too deeply") from None
 
 
 class GraphFileParser(BaseParser):
