@@ -10,6 +10,7 @@ from graphs.validation.checker import GraphChecker
 from graphs.validation.problems import Problem, ProblemList
 from graphs.validation.stream import GraphWalker, MalformedJSON, iter_links
 from graphs.validation.suggestions import suggest
+from graphs.validation.surrogates import first_lone_surrogate
 
 UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -81,6 +82,15 @@ def validate_graph_file(fh: IO[bytes]) -> ValidationReport:
     if checker.links_deferred and checker.nodes_done:
         fh.seek(start)
         checker.check_deferred_links(iter_links(fh))
+    fh.seek(start)
+    lone = first_lone_surrogate(fh)
+    if lone is not None:
+        offset, escape = lone
+        checker.problems.add(
+            "(document)",
+            f"a string holds a lone UTF-16 surrogate escape ({escape}, at byte {offset}); strings "
+            "must be valid Unicode (a high surrogate escape must be followed by a low one)",
+        )
     checker.finish()
     return _report(checker)
 

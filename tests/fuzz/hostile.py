@@ -325,9 +325,8 @@ def lone_surrogates(draw) -> Case:
     places[place][key] = f"a{surrogate}b"
     escaped = draw(st.booleans())
     body = doc.render(ascii_only=escaped)
-    # Raw, it is invalid UTF-8: refused. Escaped, yajl refuses a lone low surrogate and turns a
-    # lone high one into "?" (see the report in tests/fuzz/README.md): either is acceptable.
-    expect = "refuse" if not escaped or surrogate >= "\udc00" else "either"
+    # Raw, it is invalid UTF-8; escaped, it is not Unicode text: refused either way.
+    expect = "refuse"
     return Case("lone_surrogate", body, expect, note=f"{place}.{key} {surrogate!r} esc={escaped}")
 
 

@@ -122,3 +122,22 @@ def test_it_names_a_lone_low_surrogate_escape_rather_than_only_invalid_utf8(uplo
     response = uploader.post("/api/graphs/", body, content_type="application/json")
     assert response.status_code == 400
     assert "lone UTF-16 surrogate" in response.json()["problems"][0]["message"]
+
+
+@pytest.mark.parametrize("surrogate", ["\ud800", "\udbff"])
+def test_it_refuses_a_lone_high_surrogate_escape_that_was_stored_as_a_question_mark(
+    uploader, media_root, surrogate
+):
+    # Was a 201: yajl turned "\ud800" into "?" for the title and prompt columns while the stored
+    # body kept the escape, so the row and the graph the browser parsed disagreed.
+    body = graph_text(prompt=f"a{surrogate}b").encode()
+    response = uploader.post("/api/graphs/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert "lone UTF-16 surrogate escape" in response.json()["problems"][0]["message"]
+    assert not Graph.objects.exists() and stored_body_count(media_root) == 0
+
+
+def test_it_accepts_escaped_surrogate_pairs_and_an_escaped_backslash_before_u(uploader):
+    body = graph_text(prompt="\U0001f600 \\ud800").encode()  # a pair, then the text "\ud800"
+    assert b"\\ud83d\\ude00" in body and b"\\\\ud800" in body
+    assert uploader.post("/api/graphs/", body, content_type="application/json").status_code == 201
