@@ -17,9 +17,9 @@ ITEM_KEYS = ("nodes", "links")
 _OPENERS = {"start_map", "start_array"}
 _CLOSERS = {"end_map", "end_array"}
 
-# Deepest nesting accepted in one top-level value or one node/link (the value is level 1). Real graphs nest a few
-# levels (qk_tracing_results: 4); code downstream (the finiteness check, jsonb encoding, the
-# response renderer) recurses, so thousands of levels would end in a RecursionError.
+# Deepest nesting accepted in one top-level value or one node/link (the value is level 1). Real
+# graphs nest a few levels (qk_tracing_results: 4); code downstream (the finiteness check, jsonb
+# encoding, the response renderer) recurses, so thousands of levels would end in a RecursionError.
 MAX_DEPTH = 64
 # Bytes ijson parses per step. Its C parser turns a whole step into events, each carrying its full
 # path ("item.item.item..."), before we see the first: with the default 64 KB, 64 KB of "[" makes
