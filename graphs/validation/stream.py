@@ -122,6 +122,8 @@ def _explain(error: Exception) -> str:
     text = str(error)
     if "premature EOF" in text:
         return "the JSON ends too early (the file looks truncated)"
+    if "integer overflow" in text:
+        return "an integer is too large: integers must lie within ±9223372036854775807 (64 bits)"
     if "overflow" in text:
         return "a number is too large to be finite"
     if "trailing garbage" in text:

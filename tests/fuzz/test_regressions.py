@@ -141,3 +141,13 @@ def test_it_accepts_escaped_surrogate_pairs_and_an_escaped_backslash_before_u(up
     body = graph_text(prompt="\U0001f600 \\ud800").encode()  # a pair, then the text "\ud800"
     assert b"\\ud83d\\ude00" in body and b"\\\\ud800" in body
     assert uploader.post("/api/graphs/", body, content_type="application/json").status_code == 201
+
+
+def test_it_says_an_integer_beyond_64_bits_is_too_large_not_infinite(uploader):
+    # Was "a number is too large to be finite" for 99999999999999999999, an integer.
+    text = graph_text().replace('"schema_version": 1', '"schema_version": 99999999999999999999')
+    response = uploader.post("/api/graphs/", text.encode(), content_type="application/json")
+    assert response.status_code == 400
+    problem = response.json()["problems"][0]
+    assert problem["path"] == "metadata.schema_version"
+    assert "integer is too large" in problem["message"] and "64 bits" in problem["message"]
