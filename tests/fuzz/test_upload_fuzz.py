@@ -15,13 +15,8 @@ from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
 from tests.fuzz.conftest import SCALE, TALLY, fuzz_settings
-from tests.fuzz.hostile import (
-    DOCUMENT_KINDS,
-    TRANSPORT_KINDS,
-    document_cases,
-    query_cases,
-    transport_cases,
-)
+from tests.fuzz.hostile import DOCUMENT_KINDS, document_cases
+from tests.fuzz.hostile_requests import TRANSPORT_KINDS, query_cases, transport_cases
 from tests.fuzz.oracle import check_upload, check_validation_agrees
 
 pytestmark = pytest.mark.django_db
