@@ -1,14 +1,15 @@
-"""The request parser of graph uploads: hands the view a temporary file, not parsed JSON.
+"""Request parsers: graph uploads get a temporary file, not parsed JSON; every other JSON body
+goes through JSONBodyParser.
 
-Parsing and validating are the validator's job (streaming); here the body is only read within
-the size limit, gzip-decoded when `Content-Encoding: gzip` says so.
+Parsing and validating a graph are the validator's job (streaming); here its body is only read
+within the size limit, gzip-decoded when `Content-Encoding: gzip` says so.
 """
 
 from __future__ import annotations
 
 from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError, UnsupportedMediaType
-from rest_framework.parsers import BaseParser
+from rest_framework.parsers import BaseParser, JSONParser
 
 from graphs import conf
 from graphs.intake import BodyTooLarge, BodyUnreadable, read_body
@@ -18,6 +19,18 @@ class PayloadTooLarge(APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "The request body is too large."
     default_code = "too_large"
+
+
+class JSONBodyParser(JSONParser):
+    """DRF's JSON parser, but a body nested too deeply for Python's json module (a few hundred
+    kilobytes of "[" do it) is a 400, not a RecursionError and a 500. The default parser of the
+    API (settings.REST_FRAMEWORK)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError("JSON parse error - the JSON is nested too deeply") from None
 
 
 class GraphFileParser(BaseParser):
@@ -54,6 +67,19 @@ def uploaded_file(request):
     """The temporary file GraphFileParser made of the body; DRF hands over an empty dict instead
     when there was no body at all."""
     body = request.data
-    if not hasattr(body, "read"):
-        raise ParseError("the request body is empty: send the graph JSON as the body")
-    return body
+    if hasattr(body, "read"):
+        return body
+    if not request.META.get("CONTENT_LENGTH"):
+        # A chunked body has no Content-Length, and DRF takes "no Content-Length" for "no body"
+        # without calling the parser (nor checking the media type); the ASGI handler has the
+        # body all the same.
+        parser = GraphFileParser()
+        media_type = request.content_type.split(";")[0].strip().lower()
+        if media_type != parser.media_type:
+            raise UnsupportedMediaType(request.content_type)
+        body = parser.parse(request._request, parser_context={"request": request})
+        if body.read(1):
+            body.seek(0)
+            return body
+        body.close()
+    raise ParseError("the request body is empty: send the graph JSON as the body")

@@ -1,4 +1,4 @@
-"""Removing graph bodies that no row points to.
+"""Graph bodies that no row points to: listing them (for the audit) and removing them (the sweep).
 
 A body is written before its row; if the process dies in between, or a caller's outer
 transaction rolls back after the row was created, the body is left without a row. Bodies
@@ -7,7 +7,8 @@ younger than `older_than` are left alone, since their upload may still be commit
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -15,19 +16,47 @@ from graphs.models import Graph
 from graphs.storage import BODY_PREFIX, delete_body, graph_storage
 
 
-def sweep_orphan_bodies(
-    older_than: timedelta = timedelta(hours=1), *, dry_run: bool = False
-) -> list[str]:
-    """Delete (unless dry_run) bodies without a row that are older than `older_than`; return their keys."""
+@dataclass(frozen=True)
+class StoredKey:
+    key: str
+    modified: datetime
+
+
+def stored_body_keys() -> list[StoredKey]:
+    """Every body in storage, with its modification time (empty when the folder does not exist)."""
     storage = graph_storage()
     try:
         _dirs, names = storage.listdir(BODY_PREFIX.rstrip("/"))
     except FileNotFoundError:
         return []
+    return [
+        StoredKey(BODY_PREFIX + name, storage.get_modified_time(BODY_PREFIX + name))
+        for name in names
+    ]
+
+
+def bodies_without_rows(stored: list[StoredKey]) -> list[StoredKey]:
+    """The stored bodies among `stored` that no Graph row points to."""
+    keys = [item.key for item in stored]
+    known: set[str] = set()
+    # Chunks keep the IN list of one query bounded on a big store.
+    for start in range(0, len(keys), 1000):
+        known.update(
+            Graph.objects.filter(body_key__in=keys[start : start + 1000]).values_list(
+                "body_key", flat=True
+            )
+        )
+    return [item for item in stored if item.key not in known]
+
+
+def sweep_orphan_bodies(
+    older_than: timedelta = timedelta(hours=1), *, dry_run: bool = False
+) -> list[str]:
+    """Delete (unless dry_run) bodies without a row that are older than `older_than`; return their keys."""
     cutoff = timezone.now() - older_than
-    keys = [BODY_PREFIX + name for name in names]
-    known = set(Graph.objects.filter(body_key__in=keys).values_list("body_key", flat=True))
-    orphans = [key for key in keys if key not in known and storage.get_modified_time(key) < cutoff]
+    orphans = [
+        item.key for item in bodies_without_rows(stored_body_keys()) if item.modified < cutoff
+    ]
     if not dry_run:
         for key in orphans:
             # Re-check just before deleting: a row may have committed since the listing.

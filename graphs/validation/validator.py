@@ -10,6 +10,9 @@ from graphs.validation.checker import GraphChecker
 from graphs.validation.problems import Problem, ProblemList
 from graphs.validation.stream import GraphWalker, MalformedJSON, iter_links
 from graphs.validation.suggestions import suggest
+from graphs.validation.surrogates import first_lone_surrogate
+
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass
@@ -57,8 +60,16 @@ def validate_graph_file(fh: IO[bytes]) -> ValidationReport:
     checker = GraphChecker(int(conf.get("VALIDATION_MAX_PROBLEMS")))
     walker = GraphWalker(checker.on_value, checker.on_item, checker.on_array_end)
     start = fh.tell()
-    if not fh.read(4096).strip():
+    head = fh.read(4096)
+    # Whitespace may lead a document of any length: only a short all-blank body is empty.
+    if not head.strip() and len(head) < 4096:
         checker.problems.add("(document)", "the body is empty: expected a JSON object")
+        return _report(checker)
+    if head.startswith(UTF8_BOM):
+        checker.problems.add(
+            "(document)",
+            "the file starts with a byte-order mark (BOM): save it as UTF-8 without a BOM",
+        )
         return _report(checker)
     fh.seek(start)
     try:
@@ -71,6 +82,15 @@ def validate_graph_file(fh: IO[bytes]) -> ValidationReport:
     if checker.links_deferred and checker.nodes_done:
         fh.seek(start)
         checker.check_deferred_links(iter_links(fh))
+    fh.seek(start)
+    lone = first_lone_surrogate(fh)
+    if lone is not None:
+        offset, escape = lone
+        checker.problems.add(
+            "(document)",
+            f"a string holds a lone UTF-16 surrogate escape ({escape}, at byte {offset}); strings "
+            "must be valid Unicode (a high surrogate escape must be followed by a low one)",
+        )
     checker.finish()
     return _report(checker)
 
