@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: it sees the view's exceptions first; a backing service down -> 503, not a 500.
+    "webapp.outages.BackingServiceOutageMiddleware",
 ]
 
 ROOT_URLCONF = "webapp.urls"
@@ -99,6 +101,9 @@ try:
     }
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is malformed: {exc}") from None
+# A pooled connection the server dropped (restart, failover) is noticed before reuse, not by a
+# failed query: long-lived processes (Celery workers) reconnect at their next job.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and DATABASES["default"]["NAME"]:
     # A fresh clone has no var/ yet; SQLite creates the file but not its directory.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
