@@ -13,6 +13,7 @@ from tests.generation.conftest import (  # noqa: F401  (fixtures shared with the
     _fresh_registry,
     _isolated_media,
     celery_mode,
+    no_worker,
     owner,
     start_worker,
     tiny_assets,
