@@ -24,9 +24,13 @@ _CHUNK = 65536
 
 
 def _reset(sock: socket.socket) -> None:
-    """Close with an RST rather than a FIN: the peer sees 'connection reset', as on a crash."""
+    """Cut the connection now, ending with an RST: the peer sees it reset, as on a crash."""
     with contextlib.suppress(OSError):
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    # shutdown() acts at once; close() alone waits while a pump thread's select() still holds
+    # the socket, and meanwhile the server could hand a message to a connection being dropped.
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
     with contextlib.suppress(OSError):
         sock.close()
 
@@ -113,11 +117,6 @@ class TcpProxy:
         while not self._flowing.wait(_POLL_S):
             if self._closed.is_set():
                 break
-        with self._lock:
-            refusing = self._refusing
-        if refusing or self._closed.is_set():
-            _reset(client)
-            return
         try:
             upstream = socket.create_connection(self.target, timeout=5)
         except OSError:
@@ -125,9 +124,17 @@ class TcpProxy:
             return
         upstream.settimeout(None)
         pair = (client, upstream)
+        # Checked and registered under one lock: a connection is either registered before an
+        # outage begins (and dropped by it) or sees the refusal; none slips through in between.
         with self._lock:
-            self._pairs.add(pair)
-            self.accepted += 1
+            admitted = not self._refusing and not self._closed.is_set()
+            if admitted:
+                self._pairs.add(pair)
+                self.accepted += 1
+        if not admitted:
+            _reset(client)
+            _reset(upstream)
+            return
         try:
             self._pump(client, upstream)
         finally:

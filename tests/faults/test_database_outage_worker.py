@@ -8,27 +8,21 @@ import time
 
 import pytest
 
+from graphs.models import GenerationJob
 from tests.faults.audit import assert_no_partial_graph
 from tests.generation.flow import assert_graph_stored, submit, wait_final, wait_for
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.redis,
-    pytest.mark.postgres,
-    pytest.mark.slow,
-]
+pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 
-OUTAGE_S = 3  # the fault's length: longer than a heartbeat, shorter than the lease
-LEASE_S = "10"
+OUTAGE_S = 3  # the fault's length: longer than a heartbeat, far shorter than the lease
 
 
-def test_it_finishes_a_job_the_database_left_for_seconds(start_worker, pg_proxy, pg_proxy_url, owner):
-    start_worker(DATABASE_URL=pg_proxy_url, GENERATION_LEASE_S=LEASE_S)
+def test_it_finishes_a_job_the_database_left_for_seconds(rigged, owner):
     job_id = submit(owner)["id"]
     wait_for(job_id, lambda j: j.state == "running", 60, "running")
-    pg_proxy.pause()  # the worker is held at its next database call: the job is surely mid-run
-    assert wait_for(job_id, lambda j: True, 1, "read").state == "running"
-    with pg_proxy.outage():  # the stalled connections are reset, new ones refused
+    rigged.pg_proxy.pause()  # the worker is held at its next database call: surely mid-run
+    assert GenerationJob.objects.get(pk=job_id).state == "running"
+    with rigged.pg_proxy.outage():  # the held connections are reset, new ones refused
         time.sleep(OUTAGE_S)
     job = wait_final(job_id, 60)
     assert job.state == "succeeded", job.error

@@ -57,6 +57,16 @@ def roundtrip(sock: socket.socket, data: bytes = b"ping") -> bytes:
     return sock.recv(4096)
 
 
+def assert_cut(sock: socket.socket) -> None:
+    """The connection is dead: writing fails, or reading finds it reset or closed."""
+    with sock:
+        try:
+            answer = roundtrip(sock)
+        except (ConnectionResetError, BrokenPipeError):
+            return
+        assert answer == b"", answer
+
+
 def test_it_forwards_both_ways(proxy):
     with connect(proxy) as sock:
         assert roundtrip(sock, b"hello") == b"hello"
@@ -64,8 +74,7 @@ def test_it_forwards_both_ways(proxy):
 
 def test_it_resets_new_connections_while_refusing_then_accepts_again(proxy):
     proxy.refuse()
-    with connect(proxy) as sock, pytest.raises((ConnectionResetError, AssertionError)):
-        assert roundtrip(sock) == b"ping"
+    assert_cut(connect(proxy))
     proxy.restore()
     with connect(proxy) as sock:
         assert roundtrip(sock) == b"ping"
@@ -75,8 +84,7 @@ def test_it_drops_open_connections(proxy):
     sock = connect(proxy)
     assert roundtrip(sock) == b"ping"
     assert proxy.drop_connections() == 1
-    with sock, pytest.raises((ConnectionResetError, BrokenPipeError, AssertionError)):
-        assert roundtrip(sock) == b"ping"
+    assert_cut(sock)
     assert proxy.open_connections == 0
 
 
@@ -97,7 +105,6 @@ def test_it_frees_its_port_when_closed(echo_port):
     with TcpProxy("127.0.0.1", echo_port) as p:
         port = p.port
         sock = connect(p)
-    with sock, pytest.raises((ConnectionResetError, BrokenPipeError, AssertionError)):
-        assert roundtrip(sock) == b"ping"
+    assert_cut(sock)
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", port), timeout=2)

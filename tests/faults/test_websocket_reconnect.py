@@ -15,12 +15,7 @@ from tests.faults.audit import assert_no_partial_graph
 from tests.generation.flow import assert_graph_stored, submit
 from tests.generation.wsclient import job_socket, receive_until_final
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.redis,
-    pytest.mark.postgres,
-    pytest.mark.slow,
-]
+pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 
 
 def current_version(job_id: str) -> int:
@@ -41,10 +36,9 @@ async def next_job_message(socket, timeout: float = 30) -> dict:
     return (await socket.receive_json_from(timeout=timeout))["job"]
 
 
-async def test_it_resumes_with_the_current_state_then_the_rest(start_worker, pg_proxy, pg_proxy_url):
+async def test_it_resumes_with_the_current_state_then_the_rest(rigged):
+    pg_proxy = rigged.pg_proxy
     owner = await sync_to_async(UserFactory)(username="ws-reconnect")
-    # A long lease: the job is held at the proxy for a moment and must not be reaped meanwhile.
-    await sync_to_async(start_worker)(DATABASE_URL=pg_proxy_url, GENERATION_LEASE_S="30")
     job_id = (await sync_to_async(submit)(owner))["id"]
 
     first = await job_socket(job_id, owner)
