@@ -104,6 +104,10 @@ except ValueError as exc:
 # A pooled connection the server dropped (restart, failover) is noticed before reuse, not by a
 # failed query: long-lived processes (Celery workers) reconnect at their next job.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that accepts but never answers (a stalled network) fails a request in seconds,
+    # as a 503, instead of holding it forever. `?connect_timeout=N` in DATABASE_URL overrides it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 10)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and DATABASES["default"]["NAME"]:
     # A fresh clone has no var/ yet; SQLite creates the file but not its directory.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
