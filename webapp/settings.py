@@ -15,6 +15,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from webapp.env import env_bool, env_choice, env_int, env_list, env_str, env_url
+from webapp.redis_options import CACHE_OPTIONS, channel_layer_host
 from webapp.storage_config import S3Options, storages_setting
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -196,8 +197,7 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # redis-py 8 drops an idle socket after 5 s by default; channels_redis blocks longer.
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}]},
+            "CONFIG": {"hosts": [channel_layer_host(REDIS_URL)]},
         }
     }
     # One cache shared by every process (quotas, rate limits), in the same Redis.
@@ -206,6 +206,7 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "cs",
+            "OPTIONS": CACHE_OPTIONS,
         }
     }
 else:

@@ -18,6 +18,7 @@ from tests.faults.redis_server import PrivateRedis, private_redis
 from tests.faults.tcp_proxy import TcpProxy
 from tests.generation.conftest import tiny_entry, write_models_file
 from tests.generation.workers import Worker, test_database_url, worker_env
+from webapp.redis_options import channel_layer_host
 
 
 @dataclass
@@ -111,6 +112,6 @@ def use_redis(settings, url: str) -> None:
     settings.CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [{"address": url, "socket_timeout": 30}]},
+            "CONFIG": {"hosts": [channel_layer_host(url)]},  # as webapp/settings.py has it
         }
     }
