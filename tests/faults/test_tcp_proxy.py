@@ -37,7 +37,7 @@ def echo_port() -> Iterator[int]:
     thread.start()
     yield server.getsockname()[1]
     stop.set()
-    thread.join(5)
+    thread.join(1)
     server.close()
 
 
@@ -74,7 +74,12 @@ def test_it_forwards_both_ways(proxy):
 
 def test_it_resets_new_connections_while_refusing_then_accepts_again(proxy):
     proxy.refuse()
-    assert_cut(connect(proxy))
+    try:
+        sock = connect(proxy)
+    except (ConnectionResetError, BrokenPipeError):  # reset before connect() even returned
+        pass
+    else:
+        assert_cut(sock)
     proxy.restore()
     with connect(proxy) as sock:
         assert roundtrip(sock) == b"ping"
