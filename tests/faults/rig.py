@@ -1,8 +1,9 @@
-"""One rig per fault test module: a private redis-server, TCP proxies in front of it and of the test
-database, and one warm Celery worker that reaches both through the proxies. Starting a worker
-and loading the model in it costs far more than any fault test, so the tests of a module share it (a module, not the package: its
-reaper acts on every job of the test database, and must be gone when other tests run);
-each test's faults go through the proxies (or restart the private Redis) and are undone after."""
+"""One rig per fault test module: a private redis-server, TCP proxies in front of it and of the
+test database, and one warm Celery worker that reaches both through the proxies. Starting a worker
+and loading the model in it costs far more than any fault test, so the tests of a module share it
+(a module, not the package: its reaper acts on every job of the test database, and must be gone
+when other tests run). Each test's faults go through the proxies (or restart the private Redis)
+and are undone after."""
 
 from __future__ import annotations
 
