@@ -13,6 +13,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from graphs import events
+from graphs.consumer_outages import ClosesWhenLayerIsDown
 from graphs.models.job import GenerationJob
 from graphs.ws_auth import ClosesOnTokenRevocation
 
@@ -31,7 +32,9 @@ def _reload(job_id: str) -> dict | None:
     return events.job_payload(job) if job is not None else None
 
 
-class JobProgressConsumer(ClosesOnTokenRevocation, AsyncJsonWebsocketConsumer):
+class JobProgressConsumer(
+    ClosesOnTokenRevocation, ClosesWhenLayerIsDown, AsyncJsonWebsocketConsumer
+):
     async def connect(self) -> None:
         self.job_id = self.scope["url_route"]["kwargs"]["job_id"]
         self.group = None

@@ -15,6 +15,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from graphs import events, permissions
+from graphs.consumer_outages import ClosesWhenLayerIsDown
 from graphs.graph_events import group_name
 from graphs.models import Graph
 from graphs.models.activity import MEMBER_ONLY
@@ -34,7 +35,9 @@ def _access(graph_id: str, user) -> tuple[bool, bool]:
     return True, permissions.role_of(user, graph) is not None
 
 
-class GraphActivityConsumer(ClosesOnTokenRevocation, AsyncJsonWebsocketConsumer):
+class GraphActivityConsumer(
+    ClosesOnTokenRevocation, ClosesWhenLayerIsDown, AsyncJsonWebsocketConsumer
+):
     async def connect(self) -> None:
         self.graph_id = self.scope["url_route"]["kwargs"]["graph_id"]
         self.group = None

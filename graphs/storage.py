@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import logging
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -20,8 +21,14 @@ from django.core.files.storage import Storage, storages
 from graphs import conf
 from graphs.ids import new_public_id
 
+log = logging.getLogger(__name__)
 BODY_PREFIX = "graphs/bodies/"
 _CHUNK = 1024 * 1024
+
+
+class StorageUnavailable(Exception):
+    """The graph storage could not take a body (disk full, store unreachable). Nothing of it is
+    left behind; the message says why, for a 503 or a job's reason."""
 
 
 def graph_storage() -> Storage:
@@ -67,10 +74,27 @@ def write_body(json_file: IO[bytes]) -> StoredBody:
                 byte_size += len(chunk)
                 gz.write(chunk)
         spool.seek(0)
-        key = graph_storage().save(f"{BODY_PREFIX}{new_public_id()}.json.gz", File(spool))
+        key = _save_whole(spool)
     return StoredBody(
         key=key, sha256=hashing.digest.hexdigest(), byte_size=byte_size, stored_size=hashing.size
     )
+
+
+def _save_whole(spool: IO[bytes]) -> str:
+    """Save `spool` under a fresh key, or leave nothing: a backend that fails halfway (a full
+    disk) may have written part of the file, which is removed before the error goes up."""
+    storage = graph_storage()
+    key = f"{BODY_PREFIX}{new_public_id()}.json.gz"
+    while storage.exists(key):  # 96 random bits: never in practice, but never someone else's
+        key = f"{BODY_PREFIX}{new_public_id()}.json.gz"
+    try:
+        return storage.save(key, File(spool))
+    except Exception as exc:
+        try:
+            storage.delete(key)
+        except Exception:
+            log.exception("could not remove the partial body %s; the sweep will", key)
+        raise StorageUnavailable(f"could not store the graph: {exc}") from exc
 
 
 def open_body(key: str) -> IO[bytes]:

@@ -15,6 +15,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from webapp.env import env_bool, env_choice, env_int, env_list, env_str, env_url
+from webapp.redis_options import CACHE_OPTIONS, channel_layer_host
 from webapp.storage_config import S3Options, storages_setting
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -64,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Innermost but one: it sees the view's exceptions first; a backing service down -> 503.
+    "webapp.outages.BackingServiceOutageMiddleware",
     # Last: runs the chain above in one thread under ASGI (webapp/sync_middleware.py).
     "webapp.sync_middleware.SynchronousChain",
 ]
@@ -103,6 +106,13 @@ try:
     }
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is malformed: {exc}") from None
+# A pooled connection the server dropped (restart, failover) is noticed before reuse, not by a
+# failed query: long-lived processes (Celery workers) reconnect at their next job.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that accepts but never answers (a stalled network) fails a request in seconds,
+    # as a 503, instead of holding it forever. `?connect_timeout=N` in DATABASE_URL overrides it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 10)
 # Under ASGI every request runs in a thread of its own, so a persistent connection (CONN_MAX_AGE)
 # is left behind with each request's thread: with 50 users the server held 40+ idle connections
 # towards PostgreSQL's max_connections. Set DATABASE_POOL_MAX_SIZE on the ASGI web server: a
@@ -219,8 +229,7 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # redis-py 8 drops an idle socket after 5 s by default; channels_redis blocks longer.
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}]},
+            "CONFIG": {"hosts": [channel_layer_host(REDIS_URL)]},
         }
     }
     # One cache shared by every process (quotas, rate limits), in the same Redis.
@@ -229,6 +238,7 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "cs",
+            "OPTIONS": CACHE_OPTIONS,
         }
     }
 else:

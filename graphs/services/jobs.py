@@ -11,6 +11,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,8 +20,13 @@ from graphs import generation_conf as conf
 from graphs.models.job import GenerationJob
 from graphs.registry import get_entry
 from graphs.services import dispatch
+from webapp.env import env_int
 
 log = logging.getLogger(__name__)
+# How long a job may stay queued before its message is presumed lost and sent again. A broker
+# restarted without persistence, or a send that failed while Redis was down, loses a message that
+# no worker then ever takes; a duplicate is harmless (claim() runs a job once).
+_QUEUED_RESEND_S = env_int("GENERATION_QUEUED_RESEND_S", 300, minimum=1)
 State = GenerationJob.State
 WORKER_LOST = "worker lost: the worker running this job stopped responding"
 
@@ -156,6 +162,46 @@ def _reap_one(job_id: str) -> str | None:
     _save(job)
     log.warning("job %s failed: %s", job.id, job.error)
     return "failed"
+
+
+def queued_resend_s() -> int:
+    return int(getattr(settings, "GENERATION_QUEUED_RESEND_S", _QUEUED_RESEND_S))
+
+
+def resend_stale_queued() -> list[str]:
+    """Send the message of each job queued for longer than `queued_resend_s()` again; returns
+    their ids. A queued job's `lease_expires_at` is its resend time: set when the reaper first
+    sees the job, renewed at each resend (a running job's lease is set afresh by claim())."""
+    now = timezone.now()
+    later = now + timedelta(seconds=queued_resend_s())
+    GenerationJob.objects.filter(state=State.QUEUED, lease_expires_at__isnull=True).update(
+        lease_expires_at=later
+    )
+    resent = []
+    for job_id in GenerationJob.objects.filter(
+        state=State.QUEUED, lease_expires_at__lt=now
+    ).values_list("pk", flat=True):
+        if _resend_one(job_id, later):
+            resent.append(job_id)
+    return resent
+
+
+@transaction.atomic
+def _resend_one(job_id: str, later) -> bool:
+    job = GenerationJob.objects.select_for_update(skip_locked=True).filter(pk=job_id).first()
+    if job is None or job.state != State.QUEUED or not job.lease_expires_at:
+        return False
+    if job.lease_expires_at >= timezone.now():
+        return False
+    job.lease_expires_at = later
+    job.save(update_fields=["lease_expires_at"])  # no new state for clients: no event
+    entry = get_entry(job.model_id)
+    if entry is None:
+        return False
+    # robust: a broker still down is logged, and the next resend time comes round again.
+    transaction.on_commit(lambda: dispatch.enqueue_job(job.id, entry), robust=True)
+    log.warning("job %s: still queued after %s s, its message was sent again", job.id, queued_resend_s())
+    return True
 
 
 def time_limit_message() -> str:

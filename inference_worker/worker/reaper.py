@@ -1,5 +1,6 @@
 """The reaper: a daemon thread in every worker process (and the embedded server) that requeues
-jobs whose worker died, once, then fails them with "worker lost". The broker's own redelivery is
+jobs whose worker died, once, then fails them with "worker lost", and sends again the message of
+a job queued for too long (the broker may have lost it). The broker's own redelivery is
 not enough: Redis waits `visibility_timeout` (an hour) before redelivering an unacknowledged
 message, and a killed main process acknowledges nothing."""
 
@@ -17,9 +18,11 @@ _started = threading.Event()
 
 
 def reap_once() -> list[tuple[str, str]]:
-    from graphs.services.jobs import reap_expired
+    from graphs.services.jobs import reap_expired, resend_stale_queued
 
-    return reap_expired()
+    outcomes = reap_expired()
+    # A queued job whose message the broker lost (a restart without persistence) is sent again.
+    return outcomes + [(job_id, "resent") for job_id in resend_stale_queued()]
 
 
 def _loop(stop: threading.Event) -> None:

@@ -7,22 +7,28 @@ thread renews the lease while the engine computes between progress calls.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
 import threading
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
-from django.db import close_old_connections, connection
+from django.db import InterfaceError, OperationalError, close_old_connections, connection
 
 from graphs import generation_conf as conf
 from graphs.features.links import attach_if_served
 from graphs.registry import get_entry
 from graphs.services import jobs, tokens
 from graphs.services.errors import GraphRejected
+from graphs.storage import StorageUnavailable
 from inference_worker.worker.cache import MODEL_CACHE
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+_DB_DOWN = (OperationalError, InterfaceError)
 
 
 class StopJob(Exception):
@@ -35,6 +41,26 @@ class TimeLimit(Exception):
 
 def worker_name(kind: str = "celery") -> str:
     return f"{kind}@{socket.gethostname()}:{os.getpid()}"
+
+
+def ride_out_db_blip(call: Callable[..., T], *args: object) -> T:
+    """Run one job write; while the database is unreachable (a restart, a failover, a network
+    blip), drop the dead connection and try again, for at most one lease. Past that the reaper
+    may have handed the job on, so the error goes up. Every job write is one transaction on the
+    locked job row that checks it is still ours, so a retry never applies anything twice."""
+    deadline = time.monotonic() + conf.get("GENERATION_LEASE_S")
+    delay = 0.2
+    while True:
+        try:
+            return call(*args)
+        except _DB_DOWN as exc:
+            with contextlib.suppress(Exception):
+                connection.close()  # a broken connection fails every later query otherwise
+            if time.monotonic() + delay > deadline:
+                raise
+            log.warning("database unavailable (%s); retrying %s", str(exc).strip()[:200], call.__name__)
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
 
 
 class Progress:
@@ -58,7 +84,7 @@ class Progress:
         if phase == self.phase and done < total and now - self.last_sent < self.min_interval:
             return
         self.phase, self.last_sent = phase, now
-        if not jobs.progress(self.job_id, self.worker, phase, done, total):
+        if not ride_out_db_blip(jobs.progress, self.job_id, self.worker, phase, done, total):
             raise StopJob()
 
 
@@ -72,10 +98,15 @@ class Heartbeat(threading.Thread):
         interval = conf.get("GENERATION_HEARTBEAT_S")
         try:
             while not self.stopped.wait(interval):
-                if not jobs.renew_lease(self.job_id, self.worker):
-                    return
-        except Exception:
-            log.exception("heartbeat of job %s failed", self.job_id)
+                try:
+                    if not jobs.renew_lease(self.job_id, self.worker):
+                        return
+                except Exception as exc:
+                    # One failed renewal (a database blip) must not end the heartbeat: the
+                    # lease would then expire under a live worker and the job run twice.
+                    log.warning("heartbeat of job %s failed: %s", self.job_id, exc)
+                    with contextlib.suppress(Exception):
+                        connection.close()
         finally:
             connection.close()
 
@@ -96,16 +127,16 @@ def _engine_settings(job, entry) -> dict:
 def run_job(job_id: str, worker: str) -> str:
     """Run one job to its end. Returns the outcome, for logs and tests."""
     close_old_connections()
-    job = jobs.claim(job_id, worker)
+    job = ride_out_db_blip(jobs.claim, job_id, worker)
     if job is None:
         return "skipped"
     entry = get_entry(job.model_id)
     if entry is None:
-        jobs.fail(job_id, f"model {job.model_id} is not offered by this worker", worker)
+        _fail(job_id, f"model {job.model_id} is not offered by this worker", worker)
         return "failed"
     n_tokens = tokens.count_tokens(entry, job.prompt)
     if n_tokens is not None and n_tokens > entry.max_prompt_tokens:
-        jobs.fail(job_id, tokens.too_long_message(n_tokens, entry), worker)
+        _fail(job_id, tokens.too_long_message(n_tokens, entry), worker)
         return "failed"
     progress = Progress(job_id, worker)
     heartbeat = Heartbeat(job_id, worker)
@@ -123,12 +154,12 @@ def run_job(job_id: str, worker: str) -> str:
                 model_cache=MODEL_CACHE,
             )
         except EngineError as exc:
-            jobs.fail(job_id, str(exc), worker)
+            _fail(job_id, str(exc), worker)
             return "failed"
         # Graphs of a set whose dashboards we serve (the demo's) point the explorer at them.
-        attach_if_served(graph, job.model_id, entry.transcoders)
-        progress_ok = jobs.progress(job_id, worker, "saving", 0, 1)
-        if not progress_ok or jobs.succeed(job_id, worker, graph) is None:
+        ride_out_db_blip(attach_if_served, graph, job.model_id, entry.transcoders)
+        progress_ok = ride_out_db_blip(jobs.progress, job_id, worker, "saving", 0, 1)
+        if not progress_ok or ride_out_db_blip(jobs.succeed, job_id, worker, graph) is None:
             return "stopped"
         if progress.last_step_at is not None:
             log.info(
@@ -140,18 +171,26 @@ def run_job(job_id: str, worker: str) -> str:
     except StopJob:
         return "stopped"
     except TimeLimit as exc:
-        jobs.fail(job_id, str(exc), worker)
+        _fail(job_id, str(exc), worker)
         return "failed"
     except GraphRejected as exc:
         problems = "; ".join(f"{p.path}: {p.message}" for p in exc.problems[:3])
-        jobs.fail(job_id, f"the generated graph was refused: {exc} ({problems})", worker)
+        _fail(job_id, f"the generated graph was refused: {exc} ({problems})", worker)
+        return "failed"
+    except StorageUnavailable as exc:  # the message starts "could not store the graph"
+        log.error("job %s: %s", job_id, exc)
+        _fail(job_id, str(exc), worker)
         return "failed"
     except Exception as exc:
         if type(exc).__name__ == "SoftTimeLimitExceeded":  # Celery's, without importing Celery
-            jobs.fail(job_id, jobs.time_limit_message(), worker)
+            _fail(job_id, jobs.time_limit_message(), worker)
             return "failed"
         log.exception("job %s crashed", job_id)
-        jobs.fail(job_id, f"internal error while generating: {type(exc).__name__}: {exc}", worker)
+        _fail(job_id, f"internal error while generating: {type(exc).__name__}: {exc}", worker)
         return "failed"
     finally:
         heartbeat.stop()
+
+
+def _fail(job_id: str, reason: str, worker: str) -> None:
+    ride_out_db_blip(jobs.fail, job_id, reason, worker)
