@@ -25,6 +25,10 @@ _DEFAULTS: dict[str, Any] = {
     "GENERATION_HEARTBEAT_S": env_int("GENERATION_HEARTBEAT_S", 10, minimum=1),
     "GENERATION_REAPER_INTERVAL_S": env_int("GENERATION_REAPER_INTERVAL_S", 15, minimum=1),
     "GENERATION_MAX_ATTEMPTS": env_int("GENERATION_MAX_ATTEMPTS", 2, minimum=1),
+    # How long a job may stay queued before its message is presumed lost and sent again: a broker
+    # restarted without persistence, or a send that failed while Redis was down, loses a message
+    # that no worker then takes. A duplicate is harmless (claim() runs a job once).
+    "GENERATION_QUEUED_RESEND_S": env_int("GENERATION_QUEUED_RESEND_S", 300, minimum=1),
     # How long the tokenize preview waits for a worker before answering 503.
     "GENERATION_TOKENIZE_TIMEOUT_S": env_int("GENERATION_TOKENIZE_TIMEOUT_S", 5, minimum=1),
     # Steering (interventions): how long a request waits for the model's worker before a 503,

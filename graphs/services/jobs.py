@@ -11,7 +11,6 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,13 +19,8 @@ from graphs import generation_conf as conf
 from graphs.models.job import GenerationJob
 from graphs.registry import get_entry
 from graphs.services import dispatch
-from webapp.env import env_int
 
 log = logging.getLogger(__name__)
-# How long a job may stay queued before its message is presumed lost and sent again. A broker
-# restarted without persistence, or a send that failed while Redis was down, loses a message that
-# no worker then ever takes; a duplicate is harmless (claim() runs a job once).
-_QUEUED_RESEND_S = env_int("GENERATION_QUEUED_RESEND_S", 300, minimum=1)
 State = GenerationJob.State
 WORKER_LOST = "worker lost: the worker running this job stopped responding"
 
@@ -165,7 +159,7 @@ def _reap_one(job_id: str) -> str | None:
 
 
 def queued_resend_s() -> int:
-    return int(getattr(settings, "GENERATION_QUEUED_RESEND_S", _QUEUED_RESEND_S))
+    return int(conf.get("GENERATION_QUEUED_RESEND_S"))
 
 
 def resend_stale_queued() -> list[str]:
