@@ -12,8 +12,9 @@ What it does, bounded and self-contained (benchmarks/load_stack.py):
 2. starts one Celery worker on the demo model's queue (cpu.demo, concurrency 1) and uvicorn with
    `--web-workers` workers (default 2 on this 2-core machine) serving webapp.asgi:application
    under production settings (DEBUG=false, PostgreSQL, Redis channel layer, cache and broker);
-3. runs locust as a library, in this one process (gevent), with users who wait 1-3 s between
-   requests (closed model: the offered rate is about users / 2 s), through the mix of
+3. runs locust as a library, in this one process (gevent), with users who wait `--think-time`
+   (default 1-3 s) between requests (closed model: the offered rate is about users / 2 s at the
+   default), through the mix of
    benchmarks/load_mix.py, at each level of `--users` for `--duration` seconds after a ramp-up
    and a warm-up that are not counted;
 4. prints a table per level (requests/s, failures, p50/p95/p99 per endpoint, CPU shares of the
@@ -71,6 +72,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--quick", action="store_true",
         help="15 s per level, 5 s warm-up, 30 filler graphs and 20 seed subgraphs",
     )
+    parser.add_argument(
+        "--think-time", default="1,3",
+        help="MIN,MAX seconds a user waits between requests (default 1,3: a busy scripted "
+        "client; people reading a graph wait longer, e.g. 5,15)",
+    )
     parser.add_argument("--web-workers", type=int, default=2, help="uvicorn --workers")
     parser.add_argument(
         "--db-pool", type=int, default=8,
@@ -90,6 +96,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.quick:
         args.filler_graphs, args.subgraphs = min(args.filler_graphs, 30), min(args.subgraphs, 20)
     args.levels = [int(n) for n in args.users.split(",") if n.strip()]
+    try:
+        low, high = (float(x) for x in args.think_time.split(","))
+    except ValueError:
+        parser.error(f"--think-time {args.think_time!r}: expected MIN,MAX seconds, e.g. 1,3")
+    if not 0 <= low <= high:
+        parser.error(f"--think-time {args.think_time!r}: need 0 <= MIN <= MAX")
+    args.think_time = (low, high)
     return args
 
 
@@ -173,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.monotonic()
         stack.start()
         print(f"up in {time.monotonic() - t0:.0f} s at {stack.base_url}", flush=True)
-        load_mix.configure(stack.seed)
+        load_mix.configure(stack.seed, args.think_time)
         env = Environment(user_classes=[load_mix.MixUser], host=stack.base_url)
         env.create_local_runner()
         for users in args.levels:
@@ -188,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         "config": {
             "web_workers": args.web_workers,
             "db_pool_per_web_worker": args.db_pool,
-            "think_time_s": list(load_mix.THINK_TIME_S),
+            "think_time_s": list(args.think_time),
             "duration_s": args.duration,
             "warmup_s": args.warmup,
             "accounts": args.accounts,

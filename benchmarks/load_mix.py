@@ -44,8 +44,9 @@ QUOTA_429: Counter[str] = Counter()
 _token_cycle: itertools.cycle | None = None
 
 
-def configure(seed: dict[str, Any]) -> None:
+def configure(seed: dict[str, Any], think_time_s: tuple[float, float] = THINK_TIME_S) -> None:
     global _token_cycle
+    MixUser.wait_time = between(*think_time_s)
     SEED.clear()
     SEED.update(seed)
     _token_cycle = itertools.cycle(seed["tokens"])
