@@ -141,6 +141,7 @@ def celery_mode(settings, tiny_models_file):
     """This process acts as the web tier of a production deployment: Redis db 7 as broker and
     channel layer, no embedded worker. Returns (models_file, queue)."""
     from tests.generation.workers import REDIS_URL
+    from webapp.redis_options import channel_layer_host
 
     settings.GENERATION_EMBEDDED = False
     settings.REDIS_URL = REDIS_URL
@@ -148,9 +149,7 @@ def celery_mode(settings, tiny_models_file):
     settings.CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # channels_redis blocks 5 s per receive; redis-py >= 8 times sockets out after 5 s
-            # by default, so the socket timeout must be longer (see the report to platform-web).
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}]},
+            "CONFIG": {"hosts": [channel_layer_host(REDIS_URL)]},
         }
     }
     return tiny_models_file
