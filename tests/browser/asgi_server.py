@@ -3,18 +3,13 @@ websockets: Django's live_server speaks WSGI only."""
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
 
 import pytest
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.net import free_port
 
 
 @pytest.fixture
@@ -34,7 +29,7 @@ def asgi_server(transactional_db, settings) -> Iterator[str]:
             "websocket": application.application_mapping["websocket"],
         }
     )
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     )

@@ -7,7 +7,6 @@ import contextlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,13 +17,8 @@ from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
 
+from tests.net import free_port
 from tests.webapp.settings_env import READ_BY_SETTINGS, REPO_ROOT, production_env
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.fuzz.conftest import FUZZ_UPLOAD_MAX_BYTES
+from tests.net import free_port
 from tests.webapp.settings_env import READ_BY_SETTINGS, REPO_ROOT
 
 
@@ -49,11 +49,6 @@ class UploadServer:
     def log_text(self) -> str:
         return self.log.read_text(errors="replace")
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _database_url(settings_dict: dict) -> str:
@@ -87,7 +82,7 @@ def upload_server(django_db_setup, django_db_blocker, tmp_path_factory) -> Itera
         # One token sends every upload: the per-user upload limit (60 an hour) would answer 429.
         RATELIMIT_UPLOADS_PER_HOUR="0",
     )
-    port = _free_port()
+    port = free_port()
     with log.open("wb") as log_file:
         process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "webapp.asgi:application", "--host", "127.0.0.1",
