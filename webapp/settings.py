@@ -190,6 +190,8 @@ X_FRAME_OPTIONS = "DENY"
 RATELIMIT_LOGIN_FAILURES_PER_USER_IP = env_int("RATELIMIT_LOGIN_FAILURES_PER_USER_IP", 10, minimum=0)
 RATELIMIT_LOGIN_FAILURES_PER_IP = env_int("RATELIMIT_LOGIN_FAILURES_PER_IP", 50, minimum=0)
 RATELIMIT_LOGIN_WINDOW_S = env_int("RATELIMIT_LOGIN_WINDOW_S", 900, minimum=1)
+# New accounts per client IP per hour (sign-up page).
+RATELIMIT_SIGNUPS_PER_IP_PER_HOUR = env_int("RATELIMIT_SIGNUPS_PER_IP_PER_HOUR", 10, minimum=0)
 # Graph and dashboard uploads per user per hour (API and upload page alike).
 RATELIMIT_UPLOADS_PER_HOUR = env_int("RATELIMIT_UPLOADS_PER_HOUR", 60, minimum=0)
 

@@ -1,4 +1,4 @@
-"""Rate limits on login, upload, generation and steering: each answers 429 with Retry-After and a
+"""Rate limits on login, sign-up, upload, generation and steering: each answers 429 with Retry-After and a
 message saying what was limited. Limits are set small here through the settings they read
 (RATELIMIT_*, GENERATION_*, STEER_PER_MINUTE)."""
 
@@ -86,6 +86,39 @@ def test_zero_turns_the_login_limit_off(settings):
     settings.RATELIMIT_LOGIN_FAILURES_PER_IP = 0
     for _ in range(15):
         assert log_in("kim", "wrong").status_code == 200
+
+
+SIGNUP = "/accounts/signup/"
+NEW_PASSWORD = "a-long-unusual-passphrase-71"
+
+
+def sign_up(username: str, password2: str = NEW_PASSWORD, ip: str = "10.0.0.9"):
+    data = {"username": username, "password1": NEW_PASSWORD, "password2": password2}
+    return Client().post(SIGNUP, data, REMOTE_ADDR=ip)
+
+
+def test_it_limits_new_accounts_per_address(settings, django_user_model):
+    settings.RATELIMIT_SIGNUPS_PER_IP_PER_HOUR = 2
+    assert sign_up("first").status_code == 302
+    assert sign_up("second").status_code == 302
+    limited = sign_up("third")
+    assert_limited(limited, "Too many new accounts from this address")
+    assert not django_user_model.objects.filter(username="third").exists()
+    # Another address is not affected.
+    assert sign_up("third", ip="10.0.0.10").status_code == 302
+
+
+def test_refused_sign_up_forms_do_not_count(settings):
+    settings.RATELIMIT_SIGNUPS_PER_IP_PER_HOUR = 1
+    for _ in range(3):
+        assert sign_up("typo", password2="not-the-same-passphrase").status_code == 200
+    assert sign_up("typo").status_code == 302
+
+
+def test_zero_turns_the_sign_up_limit_off(settings):
+    settings.RATELIMIT_SIGNUPS_PER_IP_PER_HOUR = 0
+    for n in range(12):
+        assert sign_up(f"user{n}").status_code == 302
 
 
 def upload(client: Client):

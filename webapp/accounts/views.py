@@ -13,7 +13,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from webapp.accounts.forms import SignupForm, TokenCreateForm
 from webapp.accounts.models import ApiToken
+from webapp.accounts.signup_limits import record_signup, signup_wait
 from webapp.accounts.tokens import TokenLimitReached, create_token, revoke_token
+from webapp.ratelimit import wait_message
 
 
 @require_http_methods(["GET", "POST"])
@@ -23,8 +25,14 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
     form = SignupForm(request.POST or None)
+    if request.method == "POST" and (wait := signup_wait(request)) is not None:
+        context = {"form": form, "rate_limited": wait_message("Too many new accounts from this address", wait)}
+        response = render(request, "registration/signup.html", context, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     if request.method == "POST" and form.is_valid():
         user = form.save()
+        record_signup(request)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome, {user.username}.")
         return redirect("home")
