@@ -20,6 +20,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from graphs.testing import build_graph_document
+from graphs.validation.checker import KNOWN_FEATURE_TYPES
 from tests.fuzz.conftest import FUZZ_UPLOAD_MAX_BYTES
 
 
@@ -384,15 +385,7 @@ def semantic_violations(draw) -> Case:
         expect = "accept"
     elif violation == "feature_beyond_int64":
         node["feature"] = 2**64 + 1  # valid JSON; our parser cannot hold it: refused, with a reason
-    if violation == "unknown_feature_type" and node["feature_type"] in (
-        "embedding",
-        "logit",
-        "cross layer transcoder",
-        "transcoder",
-        "mlp reconstruction error",
-        "lorsa",
-        "lorsa error",
-    ):
+    if violation == "unknown_feature_type" and node["feature_type"] in KNOWN_FEATURE_TYPES:
         expect = "accept"
     return Case("semantic", doc.render(), expect, note=violation)
 
