@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 _now = time.time  # the clock; tests move it to the next window
 
@@ -81,3 +83,19 @@ def wait_message(what: str, seconds: int) -> str:
     minutes = math.ceil(seconds / 60)
     when = f"{seconds} seconds" if seconds < 120 else f"{minutes} minutes"
     return f"{what}: try again in {when}"
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The address limits per client count against: REMOTE_ADDR (see login_limits.py on proxies)."""
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def rate_limited_page(
+    request: HttpRequest, template: str, context: dict, what: str, wait: int
+) -> HttpResponse:
+    """`template` rendered with a 429, Retry-After and the message `rate_limited` in its context."""
+    response = render(
+        request, template, {**context, "rate_limited": wait_message(what, wait)}, status=429
+    )
+    response["Retry-After"] = str(wait)
+    return response

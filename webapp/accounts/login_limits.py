@@ -18,15 +18,14 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 
-from webapp.ratelimit import Limit, record, retry_after, setting_limit, wait_message
+from webapp.ratelimit import Limit, client_ip, rate_limited_page, record, retry_after, setting_limit
 
 WINDOW = "RATELIMIT_LOGIN_WINDOW_S"
 
 
 def _limits(request: HttpRequest, username: str) -> list[tuple[Limit, str]]:
-    ip = request.META.get("REMOTE_ADDR", "") or "unknown"
+    ip = client_ip(request)
     name = username.strip().casefold()
     return [
         (setting_limit("login-user-ip", "RATELIMIT_LOGIN_FAILURES_PER_USER_IP", WINDOW), f"{name}|{ip}"),
@@ -62,12 +61,11 @@ def login_rate_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
             if wait is not None:
                 context = {
                     "form": AuthenticationForm(request, initial={"username": username}),
-                    "rate_limited": wait_message("Too many failed logins", wait),
                     "next": request.POST.get("next", ""),
                 }
-                response = render(request, "registration/login.html", context, status=429)
-                response["Retry-After"] = str(wait)
-                return response
+                return rate_limited_page(
+                    request, "registration/login.html", context, "Too many failed logins", wait
+                )
         return view(request, *args, **kwargs)
 
     wrapper.__name__ = getattr(view, "__name__", "login")

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from webapp.ratelimit import Limit, record, retry_after, setting_limit
+from webapp.ratelimit import Limit, client_ip, record, retry_after, setting_limit
 
 
 def _limit(request: HttpRequest) -> tuple[Limit, str]:
-    ip = request.META.get("REMOTE_ADDR", "") or "unknown"
-    return setting_limit("signup-ip", "RATELIMIT_SIGNUPS_PER_IP_PER_HOUR", 3600), ip
+    return setting_limit("signup-ip", "RATELIMIT_SIGNUPS_PER_IP_PER_HOUR", 3600), client_ip(request)
 
 
 def signup_wait(request: HttpRequest) -> int | None:

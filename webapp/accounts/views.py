@@ -15,7 +15,7 @@ from webapp.accounts.forms import SignupForm, TokenCreateForm
 from webapp.accounts.models import ApiToken
 from webapp.accounts.signup_limits import record_signup, signup_wait
 from webapp.accounts.tokens import TokenLimitReached, create_token, revoke_token
-from webapp.ratelimit import wait_message
+from webapp.ratelimit import rate_limited_page
 
 
 @require_http_methods(["GET", "POST"])
@@ -26,10 +26,10 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and (wait := signup_wait(request)) is not None:
-        context = {"form": form, "rate_limited": wait_message("Too many new accounts from this address", wait)}
-        response = render(request, "registration/signup.html", context, status=429)
-        response["Retry-After"] = str(wait)
-        return response
+        return rate_limited_page(
+            request, "registration/signup.html", {"form": form},
+            "Too many new accounts from this address", wait,
+        )
     if request.method == "POST" and form.is_valid():
         user = form.save()
         record_signup(request)
