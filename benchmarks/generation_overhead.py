@@ -98,8 +98,8 @@ def forget_queue(queue: str) -> None:
 
 
 def submit(user, prompt: str):
-    from graphs.registry import get_entry
-    from graphs.services.generation import GenerationRequest, start_generation
+    from graphs.generation.registry import get_entry
+    from graphs.generation.services.submission import GenerationRequest, start_generation
 
     entry = get_entry("bench-tiny")
     settings = {name: spec.default for name, spec in entry.settings.items()}
@@ -114,7 +114,7 @@ async def traced_job(user, prompt: str) -> dict:
     from channels.layers import get_channel_layer
     from django.db import transaction
 
-    from graphs.events import group_name
+    from graphs.generation.events import group_name
 
     layer = get_channel_layer()
     channel = await layer.new_channel()
@@ -147,7 +147,7 @@ async def traced_job(user, prompt: str) -> dict:
 def wait_ready(user, n_workers: int) -> None:
     """Warm every worker process (imports, model load): run jobs side by side until each of
     `n_workers` pool children has finished one."""
-    from graphs.models import GenerationJob
+    from graphs.generation.models import GenerationJob
 
     deadline = time.monotonic() + 300
     warm: set[str] = set()
@@ -161,7 +161,7 @@ def wait_ready(user, n_workers: int) -> None:
 
 
 def throughput(user, n_jobs: int) -> float:
-    from graphs.models import GenerationJob
+    from graphs.generation.models import GenerationJob
 
     start = time.monotonic()
     ids = [submit(user, PROMPTS[i % len(PROMPTS)]).id for i in range(n_jobs)]
@@ -191,7 +191,8 @@ def main() -> None:
         queue, _ = setup(tmp)
         from django.contrib.auth import get_user_model
 
-        from graphs.models import GenerationJob, Graph
+        from graphs.generation.models import GenerationJob
+        from graphs.models import Graph
 
         user, _ = get_user_model().objects.get_or_create(username=f"bench-{uuid.uuid4().hex[:6]}")
         procs = [start_worker(queue, tmp / "worker-0.log", args.threads)]

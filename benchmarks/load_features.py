@@ -76,7 +76,7 @@ def main() -> None:
     try:
         from rest_framework.test import APIClient
 
-        from graphs.services.demo_features import load_shipped_features
+        from graphs.features.services.demo_features import load_shipped_features
 
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp)

@@ -29,9 +29,11 @@ def _seed(args: argparse.Namespace) -> dict[str, Any]:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
-    from graphs.bodies import graph_node_ids
-    from graphs.models import Graph, Role, Visibility
-    from graphs.services import create_graph_from_upload, save_subgraph, set_collaborator
+    from graphs.body_facts import graph_node_ids
+    from graphs.collab.models import Role
+    from graphs.collab.services import set_collaborator
+    from graphs.models import Graph, Visibility
+    from graphs.services import create_graph_from_upload, save_subgraph
     from graphs.testing import build_graph_document
 
     call_command("migrate", "--noinput", verbosity=0)

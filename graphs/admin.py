@@ -8,7 +8,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from graphs.models import Collaborator, Graph, Subgraph
+from graphs.collab.models import Collaborator
+from graphs.models import Graph, Subgraph
 from graphs.storage import delete_body
 
 
@@ -103,14 +104,3 @@ class SubgraphAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
-
-
-@admin.register(Collaborator)
-class CollaboratorAdmin(admin.ModelAdmin):
-    list_display = ["graph", "user", "role", "created_at"]
-    list_filter = ["role"]
-    search_fields = ["graph__title", "user__username"]
-    raw_id_fields = ["graph", "user"]
-
-
-import graphs.job_admin  # noqa: E402, F401  (generation: quota tiers, grants, jobs)

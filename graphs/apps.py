@@ -4,10 +4,7 @@ from django.apps import AppConfig
 
 
 class GraphsConfig(AppConfig):
+    """Graphs and subgraphs: storage and intake, validation, permissions, their API and pages."""
+
     name = "graphs"
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        # Connects the receiver that closes websockets of a revoked API token, in every process
-        # that may revoke one (server, admin, management commands).
-        from graphs import ws_auth  # noqa: F401

@@ -15,7 +15,8 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
-from graphs.models import Collaborator, Graph, Role, Subgraph, Visibility
+from graphs.collab.models import Collaborator, Role
+from graphs.models import Graph, Subgraph, Visibility
 
 User = AbstractBaseUser | AnonymousUser
 

@@ -16,8 +16,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from graphs.models import Graph
-from graphs.pages import graphs_shared_with, listed_public_graphs, viewable_graph
 from graphs.permissions import can_feature_subgraph
+from graphs.queries import graphs_shared_with, listed_public_graphs, viewable_graph
 
 PAGE_SIZE = 25
 
@@ -108,3 +108,9 @@ def _safe_link(value: object) -> str:
     if not isinstance(value, str):
         return ""
     return value if urlsplit(value).scheme in {"http", "https"} else ""
+
+
+@login_required
+@require_GET
+def upload_graph(request: HttpRequest) -> HttpResponse:
+    return render(request, "graphs/upload.html")

@@ -12,7 +12,8 @@ import json
 import factory
 from django.contrib.auth import get_user_model
 
-from graphs.models import Collaborator, Graph, Role, Source, Subgraph, Visibility
+from graphs.collab.models import Collaborator, Role
+from graphs.models import Graph, Source, Subgraph, Visibility
 from graphs.storage import write_body
 from graphs.testing import build_graph_document
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.urls import path
 
-from graphs.consumers import JobProgressConsumer
-from graphs.graph_consumer import GraphActivityConsumer
-from graphs.ws_auth import BearerTokenMiddleware
+from graphs.collab.consumers import GraphActivityConsumer
+from graphs.generation.consumers import JobProgressConsumer
+from webapp.accounts.ws_auth import BearerTokenMiddleware
 
 websocket_urlpatterns: list = [
     path("ws/jobs/<str:job_id>/", BearerTokenMiddleware(JobProgressConsumer.as_asgi())),

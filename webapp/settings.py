@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "channels",
     "webapp.accounts",
     "graphs",
+    "graphs.generation",
+    "graphs.collab",
+    "graphs.features",
 ]
 
 MIDDLEWARE = [
@@ -252,6 +255,9 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Embedded mode's in-process runner (graphs/generation/runner.py): the worker package provides it,
+# named here so the graph domain never imports the worker.
+GENERATION_EMBEDDED_RUNNER = "inference_worker.worker.embedded"
 
 LOGGING = {
     "version": 1,
@@ -263,7 +269,8 @@ LOGGING = {
     },
 }
 
-# Domain settings live beside their app (graphs/conf.py, ...), read through webapp.env too. Import
-# them now so a malformed value there also stops the process at start, not at the first request.
-for _module in ("graphs.conf",):
+# Domain settings live beside their app (graphs/conf.py, graphs/generation/conf.py, ...), read
+# through webapp.env too. Import them now so a malformed value there also stops the process at
+# start, not at the first request.
+for _module in ("graphs.conf", "graphs.generation.conf", "graphs.features.conf"):
     importlib.import_module(_module)

@@ -17,8 +17,9 @@ urlpatterns = [
     path("accounts/", include("webapp.accounts.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    # Before graphs' router, which owns the rest of /api/.
+    # Before the apps' router, which owns the rest of /api/.
     path("api/", include("webapp.accounts.api")),
-    path("api/", include("graphs.api.urls")),
+    path("api/", include("webapp.api_router")),
     path("", include("graphs.urls")),
+    path("", include("graphs.generation.urls")),
 ]

@@ -18,8 +18,8 @@ from graphs.api.pagination import ListPagination
 from graphs.api.parsers import GraphFileParser, uploaded_file
 from graphs.api.serializers import GraphSerializer, GraphUpdateSerializer, UploadQuerySerializer
 from graphs.models import Graph
-from graphs.ratelimits import throttle_upload
 from graphs.services import create_graph_from_upload, delete_graph, update_graph
+from graphs.upload_limits import throttle_upload
 
 ID_PATTERN = r"[A-Za-z0-9_-]{16,32}"
 SCOPES = ("public", "mine", "featured")

@@ -1,2 +1,2 @@
-"""Feature dashboards (Anthropic feature format): ids, the upload schema, settings and the
-shipped demo files. Models live in `graphs.models.feature`, write paths in `graphs.services`."""
+"""Feature dashboards (Anthropic feature format): ids, the upload schema, settings, the shipped
+demo files, their models, write paths and API."""

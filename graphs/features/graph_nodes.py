@@ -7,7 +7,7 @@ from typing import Any
 
 import ijson
 
-from graphs.features.uploads import node_feature_layers
+from graphs.features.upload_checks import node_feature_layers
 from graphs.models import Graph
 from graphs.storage import open_body_json
 

@@ -35,7 +35,7 @@ def attach_feature_details(graph: dict[str, Any], model_id: str, source_set: str
 def attach_if_served(graph: dict[str, Any], model_id: str, source_set: str) -> bool:
     """`attach_feature_details` when we serve that set's dashboards (for the generation worker:
     graphs of the demo model point at ours; other models keep what the engine wrote)."""
-    from graphs.models import PublicFeatureSet
+    from graphs.features.models import PublicFeatureSet
 
     if not PublicFeatureSet.objects.filter(model_id=model_id, source_set=source_set).exists():
         return False

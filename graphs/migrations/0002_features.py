@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import graphs.models.feature
+import graphs.features.models
 
 
 class Migration(migrations.Migration):
@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
                 ("layer", models.PositiveIntegerField()),
                 ("index", models.PositiveIntegerField()),
                 ("label", models.CharField(blank=True, default="", max_length=200)),
-                ("dashboard", graphs.models.feature.DashboardField()),
+                ("dashboard", graphs.features.models.DashboardField()),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
                 ("updated_at", models.DateTimeField(auto_now=True)),
                 (

@@ -5,7 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import graphs.models.job
+import graphs.generation.models
 
 
 class Migration(migrations.Migration):
@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='GenerationJob',
             fields=[
-                ('id', models.CharField(default=graphs.models.job.new_job_id, editable=False, max_length=32, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=graphs.generation.models.new_job_id, editable=False, max_length=32, primary_key=True, serialize=False)),
                 ('model_id', models.CharField(max_length=100)),
                 ('prompt', models.TextField()),
                 ('settings', models.JSONField(default=dict)),

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from graphs.services.errors import GraphRejected, NotAllowed, ServiceError, StaleVersion
-from graphs.services.graphs import delete_graph, remove_collaborator, set_collaborator, update_graph
+from graphs.errors import GraphRejected, NotAllowed, ServiceError, StaleVersion
+from graphs.services.graphs import delete_graph, update_graph
 from graphs.services.subgraphs import (
     delete_subgraph,
     duplicate_subgraph,
@@ -23,9 +23,7 @@ __all__ = [
     "delete_graph",
     "delete_subgraph",
     "duplicate_subgraph",
-    "remove_collaborator",
     "save_subgraph",
-    "set_collaborator",
     "set_subgraph_featured",
     "update_graph",
     "update_subgraph",

@@ -20,8 +20,10 @@ from typing import Any
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
-from graphs.models import Activity, Collaborator, GenerationJob, Graph, Subgraph
-from graphs.services.bodies import bodies_without_rows, stored_body_keys
+from graphs.collab.models import Activity, Collaborator
+from graphs.generation.models import GenerationJob
+from graphs.models import Graph, Subgraph
+from graphs.services.orphan_bodies import bodies_without_rows, stored_body_keys
 
 DEFAULT_GRACE = timedelta(hours=1)
 

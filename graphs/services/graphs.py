@@ -1,4 +1,4 @@
-"""Changing and deleting graphs, and managing their collaborators. One transaction each."""
+"""Changing and deleting graphs. One transaction each."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from graphs import permissions
-from graphs.graph_events import announce_access_change
-from graphs.models import Collaborator, Graph, Role, Verb
-from graphs.services.activity import record
-from graphs.services.errors import GraphRejected, NotAllowed
+from graphs.collab.events import announce_access_change
+from graphs.errors import GraphRejected, NotAllowed
+from graphs.models import Graph
 from graphs.services.uploads import TITLE_MAX, check_visibility
 from graphs.storage import delete_body
 from graphs.validation import Problem
@@ -73,41 +72,3 @@ def delete_graph(graph: Graph, actor: AbstractBaseUser) -> None:
     announce_access_change(graph.pk)
     graph.delete()
     transaction.on_commit(lambda: delete_body(key))
-
-
-@transaction.atomic
-def set_collaborator(
-    graph: Graph, actor: AbstractBaseUser, user: AbstractBaseUser, role: str
-) -> Collaborator:
-    if not permissions.can_administer_graph(actor, graph):
-        raise NotAllowed("only the owner may manage collaborators")
-    if role not in Role.values:
-        raise GraphRejected(
-            "invalid role", [Problem("role", f"must be one of: {', '.join(Role.values)}")]
-        )
-    if user.pk == graph.owner_id:
-        raise GraphRejected(
-            "invalid collaborator", [Problem("user", "the owner cannot be a collaborator")]
-        )
-    previous = Collaborator.objects.filter(graph=graph, user=user).first()
-    if previous is not None and previous.role == role:
-        return previous
-    collaborator, created = Collaborator.objects.update_or_create(
-        graph=graph, user=user, defaults={"role": role}
-    )
-    record(
-        graph, actor,
-        Verb.COLLABORATOR_ADDED if created else Verb.COLLABORATOR_CHANGED,
-        user.get_username(), detail=f"as {role}",
-    )
-    return collaborator
-
-
-@transaction.atomic
-def remove_collaborator(graph: Graph, actor: AbstractBaseUser, user: AbstractBaseUser) -> None:
-    if not permissions.can_administer_graph(actor, graph):
-        raise NotAllowed("only the owner may manage collaborators")
-    deleted, _ = Collaborator.objects.filter(graph=graph, user=user).delete()
-    if deleted:
-        # Access ends at commit: the announcement makes the removed user's sockets re-check.
-        record(graph, actor, Verb.COLLABORATOR_REMOVED, user.get_username())

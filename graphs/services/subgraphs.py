@@ -11,11 +11,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from graphs import permissions
-from graphs.bodies import graph_node_ids
-from graphs.models import Graph, Subgraph, Verb
+from graphs.body_facts import graph_node_ids
+from graphs.collab.models import Verb
+from graphs.collab.services import record
+from graphs.errors import GraphRejected, NotAllowed, StaleVersion
+from graphs.models import Graph, Subgraph
 from graphs.models.subgraph import subgraph_problems
-from graphs.services.activity import record
-from graphs.services.errors import GraphRejected, NotAllowed, StaleVersion
 from graphs.validation import Problem
 
 EDITABLE = (

@@ -18,8 +18,8 @@ from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
+from graphs.errors import GraphRejected
 from graphs.models import Graph, Source, Visibility
-from graphs.services.errors import GraphRejected
 from graphs.storage import delete_body, write_body
 from graphs.validation import Problem, ValidationReport, validate_graph_file
 

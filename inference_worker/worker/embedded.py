@@ -1,6 +1,9 @@
 """Embedded mode (no REDIS_URL): jobs run one at a time in a worker thread inside the server
 process, through the same `run_job` as the Celery task, and events go through the in-memory
-channel layer. `make run` can therefore generate demo graphs with no other service."""
+channel layer. `make run` can therefore generate demo graphs with no other service.
+
+This module is the domain's embedded runner (graphs/generation/runner.py): settings name it in
+GENERATION_EMBEDDED_RUNNER, so the domain reaches it without importing the worker package."""
 
 from __future__ import annotations
 
@@ -11,8 +14,8 @@ from typing import Any
 
 from django.db import connection
 
-from graphs import generation_conf as conf
-from graphs.registry import get_entry
+from graphs.generation import conf
+from graphs.generation.registry import get_entry
 
 log = logging.getLogger(__name__)
 _jobs: queue.Queue[str] = queue.Queue()
@@ -46,7 +49,7 @@ def _serve() -> None:
 def _requeue_leftovers() -> None:
     """Jobs queued before this server (re)started lived only in the old process' memory: take
     them up again. A job already put in the queue is harmless twice (claim skips it)."""
-    from graphs.models import GenerationJob
+    from graphs.generation.models import GenerationJob
 
     try:
         for job_id in GenerationJob.objects.filter(state="queued").order_by("created_at").values_list(
@@ -66,6 +69,13 @@ def submit(job_id: str) -> None:
             _thread = threading.Thread(target=_serve, name="embedded-worker", daemon=True)
             _thread.start()
     _jobs.put(job_id)
+
+
+def run_now(job_id: str) -> str:
+    """Run one job in the calling thread (a management command), as the worker thread would."""
+    from inference_worker.worker.runner import run_job, worker_name
+
+    return run_job(job_id, worker_name("command"))
 
 
 def tokenize(model_id: str, prompt: str, *, timeout: float) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphs.registry import ModelEntry
+from graphs.generation.registry import ModelEntry
 from inference_worker.worker.cache import MODEL_CACHE
 
 TOP_K = 10

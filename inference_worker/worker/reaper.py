@@ -11,14 +11,14 @@ import threading
 
 from django.db import connection
 
-from graphs import generation_conf as conf
+from graphs.generation import conf
 
 log = logging.getLogger(__name__)
 _started = threading.Event()
 
 
 def reap_once() -> list[tuple[str, str]]:
-    from graphs.services.jobs import reap_expired, resend_stale_queued
+    from graphs.generation.services.jobs import reap_expired, resend_stale_queued
 
     outcomes = reap_expired()
     # A queued job whose message the broker lost (a restart without persistence) is sent again.

@@ -18,11 +18,11 @@ from typing import TypeVar
 
 from django.db import InterfaceError, OperationalError, close_old_connections, connection
 
-from graphs import generation_conf as conf
+from graphs.errors import GraphRejected
 from graphs.features.links import attach_if_served
-from graphs.registry import get_entry
-from graphs.services import jobs, tokens
-from graphs.services.errors import GraphRejected
+from graphs.generation import conf
+from graphs.generation.registry import get_entry
+from graphs.generation.services import jobs, tokens
 from graphs.storage import StorageUnavailable
 from inference_worker.worker.cache import MODEL_CACHE
 

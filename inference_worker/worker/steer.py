@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from graphs.registry import ModelEntry
+from graphs.generation.registry import ModelEntry
 from inference_worker.worker.cache import MODEL_CACHE
 
 log = logging.getLogger(__name__)

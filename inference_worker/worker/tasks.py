@@ -13,9 +13,9 @@ import redis
 from celery import shared_task
 from celery.signals import worker_ready
 
-from graphs import generation_conf as conf
-from graphs.registry import get_entry
-from graphs.services.dispatch import RUN_TASK, STEER_TASK, TOKENIZE_TASK
+from graphs.generation import conf
+from graphs.generation.registry import get_entry
+from graphs.generation.services.dispatch import RUN_TASK, STEER_TASK, TOKENIZE_TASK
 from inference_worker.worker import reaper
 from inference_worker.worker.runner import run_job, worker_name
 

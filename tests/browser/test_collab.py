@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from graphs.models import Collaborator, Subgraph
+from graphs.collab.models import Collaborator
+from graphs.models import Subgraph
 from tests.factories import GraphFactory, UserFactory
 
 pytestmark = pytest.mark.browser

@@ -58,7 +58,7 @@ def test_details_come_from_the_feature_json_base_url(open_page, store_graph, rea
 
 
 def test_details_come_from_the_graphs_own_dashboards(open_page, store_graph, real_graph, personas, shot):
-    from graphs.models import Feature
+    from graphs.features.models import Feature
 
     graph = store_graph(real_graph)
     feats = sorted(

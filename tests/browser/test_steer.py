@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from graphs import registry
+from graphs.generation import registry
 from tests.browser.conftest import graph_path
 from tests.factories import GraphFactory
 

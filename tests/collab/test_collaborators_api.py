@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from graphs.models import Activity, Collaborator
+from graphs.collab.models import Activity, Collaborator
 
 pytestmark = pytest.mark.django_db
 

@@ -10,14 +10,9 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 
-from graphs.models import Role
-from graphs.services import (
-    remove_collaborator,
-    save_subgraph,
-    set_collaborator,
-    update_graph,
-    update_subgraph,
-)
+from graphs.collab.models import Role
+from graphs.collab.services import remove_collaborator, set_collaborator
+from graphs.services import save_subgraph, update_graph, update_subgraph
 from tests.factories import CollaboratorFactory, GraphFactory, UserFactory
 from tests.generation.wsclient import _session_cookie
 from webapp.asgi import application

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from graphs.models import Collaborator, Graph, Subgraph
+from graphs.collab.models import Collaborator
+from graphs.models import Graph, Subgraph
 from tests.factories import SubgraphFactory, UserFactory
 from tests.graphs.conftest import ANONYMOUS_REFUSED, PERSONAS, VISIBILITIES
 

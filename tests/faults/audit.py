@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from graphs.services.audit import audit_storage
-from graphs.services.bodies import stored_body_keys as _stored
+from graphs.services.orphan_bodies import stored_body_keys as _stored
 
 
 def stored_body_keys() -> set[str]:

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from graphs.models import GenerationJob
+from graphs.generation.models import GenerationJob
 from tests.faults.audit import assert_no_partial_graph
 from tests.generation.flow import assert_graph_stored, submit, wait_final, wait_for
 

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from graphs.models import GenerationJob
-from graphs.services import dispatch, jobs
+from graphs.generation.models import GenerationJob
+from graphs.generation.services import dispatch, jobs
 from tests.factories import UserFactory
 from tests.generation.conftest import words_entry  # noqa: F401  (fixture)
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from graphs.models import GenerationJob, Graph
+from graphs.generation.models import GenerationJob
+from graphs.models import Graph
 from inference_worker.worker.runner import run_job
 from tests.factories import UserFactory
 from tests.faults.audit import assert_no_partial_graph, stored_body_keys

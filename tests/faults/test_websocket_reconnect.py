@@ -9,7 +9,7 @@ import time
 import pytest
 from asgiref.sync import sync_to_async
 
-from graphs.models import GenerationJob
+from graphs.generation.models import GenerationJob
 from tests.factories import UserFactory
 from tests.faults.audit import assert_no_partial_graph
 from tests.generation.flow import assert_graph_stored, submit

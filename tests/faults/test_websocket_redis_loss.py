@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from asgiref.sync import sync_to_async
 
-from graphs.models import GenerationJob
+from graphs.generation.models import GenerationJob
 from tests.factories import UserFactory
 from tests.faults.rig import through, use_redis
 from tests.faults.tcp_proxy import TcpProxy

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from graphs.models import GenerationJob
+from graphs.generation.models import GenerationJob
 from tests.faults.audit import assert_no_partial_graph
 from tests.generation.flow import api_for, assert_graph_stored, submit, wait_final, wait_for
 

@@ -72,7 +72,7 @@ def dashboards_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def loaded(db, dashboards_dir: Path):
-    from graphs.services.demo_features import load_shipped_features
+    from graphs.features.services.demo_features import load_shipped_features
 
     return load_shipped_features(dashboards_dir)
 

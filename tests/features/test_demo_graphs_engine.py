@@ -15,14 +15,15 @@ from pathlib import Path
 import pytest
 from rest_framework.test import APIClient
 
-from graphs.features.demo_tasks import DEMO_TASKS, DEMO_USERNAME
 from graphs.features.ids import cantor_unpair
+from graphs.features.services.demo_features import load_shipped_features
+from graphs.generation.demo_tasks import DEMO_TASKS, DEMO_USERNAME
+from graphs.generation.services.demo_graphs import load_demo_graphs
 from graphs.models import Graph, Visibility
-from graphs.services.demo_features import load_shipped_features
-from graphs.services.demo_graphs import load_demo_graphs
 from graphs.storage import open_body_json
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+# The runner commits each step of a job, as in a worker: these tests need real transactions.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 ASSETS = Path(__file__).resolve().parents[2] / "inference_worker" / "demo" / "assets"
 
@@ -46,13 +47,14 @@ def tiny_model(tmp_path_factory):
     return model_dir, transcoders
 
 
-def test_engine_graphs_are_stored_and_their_ids_match_our_urls(tiny_model):
+def test_engine_graphs_are_stored_and_their_ids_match_our_urls(tiny_model, monkeypatch):
+    import inference_worker.engine
     from inference_worker.engine import trace
 
     model_dir, transcoders = tiny_model
     seen: list[dict] = []
 
-    def tiny_trace(model_ref, transcoders_ref, prompt, *, settings, progress=None):
+    def tiny_trace(model_ref, transcoders_ref, prompt, *, settings, progress=None, **_):
         assert (model_ref, transcoders_ref) == ("demo", "demo")
         small = {**settings, "max_feature_nodes": 50}
         document = trace(
@@ -61,7 +63,9 @@ def test_engine_graphs_are_stored_and_their_ids_match_our_urls(tiny_model):
         seen.append(document)
         return document
 
-    outcomes = load_demo_graphs(tracer=tiny_trace)
+    # The runner traces with the engine's trace(); this one runs it on the tiny model instead.
+    monkeypatch.setattr(inference_worker.engine, "trace", tiny_trace)
+    outcomes = load_demo_graphs()
     assert len(outcomes) == 4 and all(o.created for o in outcomes)
     n_features = 0
     for outcome, produced in zip(outcomes, seen, strict=True):

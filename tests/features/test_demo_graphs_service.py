@@ -1,6 +1,7 @@
-"""load_demo_graphs's own logic, with a tracer that returns a synthetic graph: one public,
-featured graph per demo task, owned by the demo user, pointing at served dashboards; idempotent.
-(The real engine on the shipped demo model is exercised in test_demo_graphs_engine.py.)"""
+"""load_demo_graphs's own logic, through the embedded runner with the engine's trace() replaced by
+one that returns a synthetic graph: one public, featured graph per demo task, owned by the demo
+user, pointing at served dashboards; idempotent. (The real engine on the shipped demo model is
+exercised in test_demo_graphs_engine.py.)"""
 
 from __future__ import annotations
 
@@ -11,16 +12,16 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from rest_framework.test import APIClient
 
-from graphs.features.demo_tasks import DEMO_TASKS, DEMO_USERNAME
+from graphs.features.services.demo_features import load_shipped_features
+from graphs.generation.demo_tasks import DEMO_TASKS, DEMO_USERNAME
+from graphs.generation.services.demo_graphs import load_demo_graphs
 from graphs.models import Graph, Source, Visibility
-from graphs.services import demo_graphs
-from graphs.services.demo_features import load_shipped_features
-from graphs.services.demo_graphs import load_demo_graphs
 from graphs.storage import open_body_json
 from graphs.testing import build_graph_document, cantor
 from tests.features.conftest import make_dashboard, write_jsonl_gz
 
-pytestmark = [pytest.mark.django_db, pytest.mark.datalayer]
+# The runner commits each step of a job, as in a worker: these tests need real transactions.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.datalayer]
 
 
 class RecordingTracer:
@@ -29,9 +30,19 @@ class RecordingTracer:
     def __init__(self) -> None:
         self.calls: list[tuple] = []
 
-    def __call__(self, model_ref, transcoders_ref, prompt, *, settings, progress=None):
+    def __call__(self, model_ref, transcoders_ref, prompt, *, settings, progress=None, **_):
         self.calls.append((model_ref, transcoders_ref, prompt, settings["slug"]))
         return build_graph_document(slug=settings["slug"], scan="whatever-the-engine-says")
+
+
+@pytest.fixture
+def engine(monkeypatch) -> RecordingTracer:
+    """The engine's trace(), as the runner calls it, replaced by a RecordingTracer."""
+    import inference_worker.engine
+
+    tracer = RecordingTracer()
+    monkeypatch.setattr(inference_worker.engine, "trace", tracer)
+    return tracer
 
 
 @pytest.fixture
@@ -54,9 +65,9 @@ def demo_dashboards(tmp_path):
     return unique
 
 
-def test_each_task_gets_one_public_featured_graph(demo_dashboards):
-    tracer = RecordingTracer()
-    outcomes = load_demo_graphs(tracer=tracer)
+def test_each_task_gets_one_public_featured_graph(demo_dashboards, engine):
+    tracer = engine
+    outcomes = load_demo_graphs()
     assert [o.created for o in outcomes] == [True] * 4
     assert [c[2] for c in tracer.calls] == [t.prompt for t in DEMO_TASKS]
     assert {c[:2] for c in tracer.calls} == {("demo", "demo")}
@@ -68,19 +79,19 @@ def test_each_task_gets_one_public_featured_graph(demo_dashboards):
     assert not graphs.first().owner.has_usable_password()
 
 
-def test_a_second_run_traces_nothing(demo_dashboards):
-    load_demo_graphs(tracer=RecordingTracer())
+def test_a_second_run_traces_nothing(demo_dashboards, engine):
+    load_demo_graphs()
     Graph.objects.filter(slug="demo-opposite").update(featured=False, visibility=Visibility.PRIVATE)
-    again = RecordingTracer()
-    outcomes = load_demo_graphs(tracer=again)
-    assert again.calls == [] and [o.created for o in outcomes] == [False] * 4
+    engine.calls.clear()
+    outcomes = load_demo_graphs()
+    assert engine.calls == [] and [o.created for o in outcomes] == [False] * 4
     assert Graph.objects.count() == 4
     fixed = Graph.objects.get(slug="demo-opposite")
     assert fixed.featured and fixed.visibility == Visibility.PUBLIC
 
 
-def test_the_stored_graphs_point_at_served_dashboards(demo_dashboards):
-    load_demo_graphs(tracer=RecordingTracer())
+def test_the_stored_graphs_point_at_served_dashboards(demo_dashboards, engine):
+    load_demo_graphs()
     graph = Graph.objects.get(slug="demo-two-hop-capital")
     with open_body_json(graph.body_key) as body:
         document = json.load(body)
@@ -97,9 +108,9 @@ def test_the_stored_graphs_point_at_served_dashboards(demo_dashboards):
         assert response.json()["top_logits"] == demo_dashboards[(layer, index)]["top_logits"]
 
 
-def test_the_public_base_url_setting_makes_the_links_absolute(demo_dashboards, settings):
+def test_the_public_base_url_setting_makes_the_links_absolute(demo_dashboards, settings, engine):
     settings.PUBLIC_BASE_URL = "https://circuits.example.org"
-    load_demo_graphs(tracer=RecordingTracer())
+    load_demo_graphs()
     graph = Graph.objects.get(slug="demo-addition")
     with open_body_json(graph.body_key) as body:
         details = json.load(body)["metadata"]["feature_details"]
@@ -107,12 +118,14 @@ def test_the_public_base_url_setting_makes_the_links_absolute(demo_dashboards, s
 
 
 def test_a_graph_the_validator_refuses_stops_the_command_in_one_line(demo_dashboards, monkeypatch):
+    import inference_worker.engine
+
     def broken(*args, settings, **kwargs):
         document = build_graph_document(slug=settings["slug"])
         document["links"].append({"source": "nope", "target": "nope", "weight": 1.0})
         return document
 
-    monkeypatch.setattr(demo_graphs, "_engine_trace", lambda: broken)
+    monkeypatch.setattr(inference_worker.engine, "trace", broken)
     with pytest.raises(CommandError, match="could not be made") as caught:
         call_command("load_demo_graphs")
     assert caught.value.returncode == 2

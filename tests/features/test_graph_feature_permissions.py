@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
+from graphs.collab.models import Role
 from graphs.features.ids import cantor_pair
-from graphs.models import Feature, Role, Source, Visibility
+from graphs.features.models import Feature
+from graphs.models import Source, Visibility
 from graphs.testing import FEATURE_INDEX_BASE
 from tests.factories import CollaboratorFactory, GraphFactory, UserFactory
 from tests.features.conftest import make_dashboard

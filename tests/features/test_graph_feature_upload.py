@@ -11,7 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from graphs.features.ids import cantor_pair
-from graphs.models import Feature, Source, Visibility
+from graphs.features.models import Feature
+from graphs.models import Source, Visibility
 from graphs.testing import FEATURE_INDEX_BASE
 from tests.factories import GraphFactory, UserFactory
 from tests.features.conftest import make_dashboard

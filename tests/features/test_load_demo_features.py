@@ -11,9 +11,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from graphs.features.models import Feature, PublicFeatureSet
+from graphs.features.services.demo_features import load_shipped_features
 from graphs.features.shipped import ShippedDashboardError, dashboard_files
-from graphs.models import Feature, PublicFeatureSet
-from graphs.services.demo_features import load_shipped_features
 from tests.features.conftest import make_dashboard, write_jsonl_gz
 
 pytestmark = [pytest.mark.datalayer, pytest.mark.django_db]

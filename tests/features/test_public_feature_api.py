@@ -7,7 +7,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from graphs.features.ids import cantor_pair
-from graphs.models import Feature
+from graphs.features.models import Feature
 from tests.factories import UserFactory
 from tests.features.conftest import make_dashboard
 

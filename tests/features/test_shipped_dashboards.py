@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from graphs.features import conf
+from graphs.features.models import Feature, PublicFeatureSet
+from graphs.features.services.demo_features import load_shipped_features
 from graphs.features.shipped import dashboard_files, iter_shipped
-from graphs.models import Feature, PublicFeatureSet
-from graphs.services.demo_features import load_shipped_features
 from tests.features.test_load_demo_features import records_in
 
 pytestmark = [

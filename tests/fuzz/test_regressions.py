@@ -93,7 +93,7 @@ def test_it_refuses_a_body_of_open_brackets_without_quadratic_parsing():
 )
 def test_it_refuses_a_key_twice_in_one_object(uploader, old, new, path):
     # Was accepted, last wins; but a streaming reader of the stored body (ijson.items, as in
-    # graphs/bodies.py) sees both values, so one upload could mean two different graphs.
+    # graphs/body_facts.py) sees both values, so one upload could mean two different graphs.
     text = graph_text()
     assert old in text
     response = uploader.post(

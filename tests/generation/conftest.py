@@ -12,7 +12,7 @@ from tokenizers import Tokenizer
 from tokenizers.models import WordLevel
 from tokenizers.pre_tokenizers import WhitespaceSplit
 
-from graphs import registry
+from graphs.generation import registry
 from tests.factories import UserFactory
 
 WORDS = ["<unk>", "<bos>", "the", "cat", "sat", "on", "mat", "a", "dog", "ran"]

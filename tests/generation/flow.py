@@ -7,7 +7,8 @@ import time
 
 from rest_framework.test import APIClient
 
-from graphs.models import GenerationJob, Graph
+from graphs.generation.models import GenerationJob
+from graphs.models import Graph
 from graphs.storage import open_body_json
 
 ENGINE_PHASES = ["loading", "forward", "logit rows", "feature rows", "pruning", "export"]

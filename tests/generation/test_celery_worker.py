@@ -9,7 +9,7 @@ import signal
 import pytest
 from asgiref.sync import sync_to_async
 
-from graphs.models import GenerationJob
+from graphs.generation.models import GenerationJob
 from tests.factories import UserFactory
 from tests.generation.flow import (
     api_for,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from asgiref.sync import sync_to_async
 
-from graphs.models import GenerationJob
-from graphs.services import jobs
+from graphs.generation.models import GenerationJob
+from graphs.generation.services import jobs
 from tests.factories import UserFactory
 from tests.generation.wsclient import job_socket
 

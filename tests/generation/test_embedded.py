@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from asgiref.sync import sync_to_async
 
-from graphs.models import GenerationJob
-from graphs.services import dispatch
+from graphs.generation.models import GenerationJob
+from graphs.generation.services import dispatch
 from tests.factories import UserFactory
 from tests.generation.flow import (
     api_for,

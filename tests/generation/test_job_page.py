@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from graphs.models import GenerationJob
+from graphs.generation.models import GenerationJob
 
 
 @pytest.fixture

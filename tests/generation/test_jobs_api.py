@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from graphs.models import GenerationJob
-from graphs.services import jobs
+from graphs.generation.models import GenerationJob
+from graphs.generation.services import jobs
 from tests.factories import GraphFactory
 
 pytestmark = pytest.mark.usefixtures("no_worker")

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from graphs.models import GenerationJob
-from graphs.services import dispatch, jobs
+from graphs.generation.models import GenerationJob
+from graphs.generation.services import dispatch, jobs
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +93,7 @@ def test_fresh_runs_of_one_prompt_store_graphs_under_distinct_slugs(words_entry)
 
 
 def test_a_graph_the_services_refuse_fails_nothing_stored(words_entry):
-    from graphs.services.errors import GraphRejected
+    from graphs.errors import GraphRejected
 
     job = running_job(1, 30)
     with pytest.raises(GraphRejected):

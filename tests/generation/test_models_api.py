@@ -41,7 +41,7 @@ def test_it_adds_entries_from_the_models_file(db, words_entry):
 
 
 def test_weights_locations_come_from_the_environment(monkeypatch):
-    from graphs.registry import _builtin
+    from graphs.generation.registry import _builtin
 
     monkeypatch.setenv("GEMMA_2_2B_PATH", "/models/gemma-2-2b")
     gemma = next(e for e in _builtin() if e.id == "gemma-2-2b")

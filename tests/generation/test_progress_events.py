@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from graphs.models import GenerationJob
-from graphs.services import jobs
+from graphs.generation.models import GenerationJob
+from graphs.generation.services import jobs
 from inference_worker.worker.runner import Progress, StopJob, TimeLimit
 from tests.factories import UserFactory
 

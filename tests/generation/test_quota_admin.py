@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from graphs.models import QuotaGrant, QuotaTier
+from graphs.generation.models import QuotaGrant, QuotaTier
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def test_staff_grant_a_tier_with_an_expiry(owner):
     tier = QuotaTier.objects.create(name="researcher", jobs_per_hour=100, max_queued=5)
     client = Client()
     client.force_login(staff)
-    response = client.post("/admin/graphs/quotagrant/add/", grant_form(owner, tier))
+    response = client.post("/admin/generation/quotagrant/add/", grant_form(owner, tier))
     assert response.status_code == 302, response.content[:2000]
     grant = QuotaGrant.objects.get(user=owner)
     assert grant.tier == tier and grant.granted_by == staff and grant.expires_at > timezone.now()
@@ -35,6 +35,6 @@ def test_a_non_staff_user_cannot_grant(owner, outsider):
     tier = QuotaTier.objects.create(name="researcher", jobs_per_hour=100, max_queued=5)
     client = Client()
     client.force_login(outsider)
-    response = client.post("/admin/graphs/quotagrant/add/", grant_form(outsider, tier))
+    response = client.post("/admin/generation/quotagrant/add/", grant_form(outsider, tier))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert not QuotaGrant.objects.exists()

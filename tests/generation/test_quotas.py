@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from graphs.models import GenerationJob, QuotaGrant, QuotaTier
+from graphs.generation.models import GenerationJob, QuotaGrant, QuotaTier
 
 pytestmark = pytest.mark.usefixtures("no_worker")
 

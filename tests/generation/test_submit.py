@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from graphs.models import GenerationJob
+from graphs.generation.models import GenerationJob
 
 pytestmark = pytest.mark.usefixtures("no_worker")
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from rest_framework.test import APIClient
 
-from graphs.models import Graph, Role, Visibility
+from graphs.collab.models import Role
+from graphs.models import Graph, Visibility
 from tests.factories import CollaboratorFactory, GraphFactory, UserFactory
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "graphs"

@@ -13,7 +13,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from graphs.models import Activity, Collaborator, GenerationJob, Subgraph, Verb
+from graphs.collab.models import Activity, Collaborator, Verb
+from graphs.generation.models import GenerationJob
+from graphs.models import Subgraph
 from graphs.services.audit import audit_storage
 from graphs.storage import delete_body, graph_storage, write_body
 from tests.factories import CollaboratorFactory, GraphFactory, SubgraphFactory, UserFactory

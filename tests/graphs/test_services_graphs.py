@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from graphs.models import Collaborator, Graph, Role, Subgraph
-from graphs.services import GraphRejected, NotAllowed, delete_graph, set_collaborator, update_graph
+from graphs.collab.models import Collaborator, Role
+from graphs.collab.services import set_collaborator
+from graphs.models import Graph, Subgraph
+from graphs.services import GraphRejected, NotAllowed, delete_graph, update_graph
 from graphs.storage import graph_storage
 from tests.factories import CollaboratorFactory, GraphFactory, SubgraphFactory, UserFactory
 

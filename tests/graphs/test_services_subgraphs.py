@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from graphs.models import Role, Subgraph
+from graphs.collab.models import Role
+from graphs.models import Subgraph
 from graphs.services import (
     GraphRejected,
     NotAllowed,

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 
-from graphs.services.bodies import sweep_orphan_bodies
+from graphs.services.orphan_bodies import sweep_orphan_bodies
 from graphs.storage import graph_storage, write_body
 from tests.factories import GraphFactory
 

@@ -11,7 +11,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from graphs.models import Graph, Role, Visibility
+from graphs.collab.models import Role
+from graphs.models import Graph, Visibility
 from tests.factories import CollaboratorFactory, GraphFactory, SubgraphFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

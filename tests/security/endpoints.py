@@ -27,9 +27,11 @@ from typing import Any
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from graphs.collab.models import Collaborator, Role
 from graphs.features.ids import cantor_pair
-from graphs.models import Collaborator, Feature, GenerationJob, Graph, Role, Subgraph
-from graphs.models.feature import PublicFeatureSet
+from graphs.features.models import Feature, PublicFeatureSet
+from graphs.generation.models import GenerationJob
+from graphs.models import Graph, Subgraph
 from tests.factories import CollaboratorFactory, GraphFactory, SubgraphFactory, UserFactory
 from webapp.accounts.tokens import create_token
 

@@ -14,7 +14,8 @@ from urllib.parse import urlencode
 import pytest
 from django.test import Client
 
-from graphs.models import GenerationJob, Graph
+from graphs.generation.models import GenerationJob
+from graphs.models import Graph
 from graphs.testing import build_graph_document
 from tests.factories import UserFactory
 from tests.generation.conftest import no_worker, words_entry  # noqa: F401  (fixtures)

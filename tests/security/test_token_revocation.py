@@ -9,11 +9,11 @@ from asgiref.sync import sync_to_async
 from django.test import Client
 
 from graphs.models import Visibility
-from graphs.ws_auth import TOKEN_REVOKED
 from tests.factories import UserFactory
 from tests.security.endpoints import PERSONAS, build_world
 from tests.security.wsclient import socket
 from webapp.accounts.tokens import create_token
+from webapp.accounts.ws_auth import TOKEN_REVOKED
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

@@ -8,8 +8,9 @@ import uuid
 import pytest
 from rest_framework.test import APIClient
 
-from graphs import registry
-from graphs.models import Role, Visibility
+from graphs.collab.models import Role
+from graphs.generation import registry
+from graphs.models import Visibility
 from tests.factories import CollaboratorFactory, GraphFactory, UserFactory
 
 DALLAS = "The capital of the state containing Dallas is"

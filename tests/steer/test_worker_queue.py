@@ -11,7 +11,7 @@ import pytest
 import redis
 from rest_framework.test import APIClient
 
-from graphs import registry
+from graphs.generation import registry
 from tests.factories import UserFactory
 from tests.steer.test_api import DALLAS, REDIS_URL, TEXAS
 

@@ -17,7 +17,7 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 MAX_ACTIVE_TOKENS_PER_USER = 50
 
 # Sent once a revocation has committed, with `token_id`: open websockets authenticated by the
-# token close on it (graphs/ws_auth.py), as REST requests fail from the next one on.
+# token close on it (webapp/accounts/ws_auth.py), as REST requests fail from the next one on.
 token_revoked = Signal()
 
 

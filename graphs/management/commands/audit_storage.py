@@ -14,7 +14,7 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from graphs.services.audit import DEFAULT_GRACE, AuditReport, audit_storage
-from graphs.services.bodies import sweep_orphan_bodies
+from graphs.services.orphan_bodies import sweep_orphan_bodies
 
 SHOWN_PER_FINDING = 20
 

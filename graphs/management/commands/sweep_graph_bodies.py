@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from graphs.services.bodies import sweep_orphan_bodies
+from graphs.services.orphan_bodies import sweep_orphan_bodies
 
 
 class Command(BaseCommand):

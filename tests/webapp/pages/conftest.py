@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from graphs.models import Role
+from graphs.collab.models import Role
 from tests.factories import CollaboratorFactory, GraphFactory, UserFactory
 
 

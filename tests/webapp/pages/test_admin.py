@@ -22,7 +22,7 @@ def test_staff_browse_every_model(staff_client):
     for path in [
         "/admin/graphs/graph/", f"/admin/graphs/graph/{graph.pk}/change/",
         "/admin/graphs/subgraph/", f"/admin/graphs/subgraph/{subgraph.pk}/change/",
-        "/admin/graphs/collaborator/", "/admin/accounts/apitoken/",
+        "/admin/collab/collaborator/", "/admin/accounts/apitoken/",
     ]:
         response = staff_client.get(path)
         assert response.status_code == 200, path

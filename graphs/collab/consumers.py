@@ -1,0 +1,78 @@
+"""/ws/graphs/{id}/: live activity of one graph for everyone who may see it.
+
+Anyone who can see the graph may subscribe (anonymous visitors of a public or unlisted graph
+too); a private graph's socket refuses everyone else before the handshake completes. When access
+changes (a collaborator removed, the visibility changed, the graph deleted) every socket of the
+graph checks its user again and closes with 4403 when access is gone, so a removed collaborator
+stops hearing about the graph at once. Entries about collaborators go to members only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from graphs import permissions
+from graphs.collab.events import group_name
+from graphs.collab.models import MEMBER_ONLY
+from graphs.generation import events
+from graphs.models import Graph
+from webapp.accounts.ws_auth import ClosesOnTokenRevocation
+from webapp.channel_outages import ClosesWhenLayerIsDown
+
+REFUSED = 4403
+
+
+@database_sync_to_async
+def _access(graph_id: str, user) -> tuple[bool, bool]:
+    """(may see the graph, is a member: owner or collaborator)."""
+    graph = Graph.objects.filter(pk=graph_id).first()
+    if graph is None or user is None:
+        return False, False
+    if not permissions.can_view_graph(user, graph):
+        return False, False
+    return True, permissions.role_of(user, graph) is not None
+
+
+class GraphActivityConsumer(
+    ClosesOnTokenRevocation, ClosesWhenLayerIsDown, AsyncJsonWebsocketConsumer
+):
+    async def connect(self) -> None:
+        self.graph_id = self.scope["url_route"]["kwargs"]["graph_id"]
+        self.group = None
+        visible, self.member = await _access(self.graph_id, self.scope.get("user"))
+        if not visible:
+            await self.close(code=REFUSED)
+            return
+        events.register_server_loop(asyncio.get_running_loop())
+        self.group = group_name(self.graph_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self.send_json({"type": "hello", "graph": self.graph_id, "member": self.member})
+
+    async def disconnect(self, code: int) -> None:
+        if self.group:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+            self.group = None
+
+    async def receive_json(self, content, **kwargs) -> None:
+        """Clients only listen; anything they send is ignored."""
+
+    async def graph_activity(self, event: dict) -> None:
+        if event.get("access_changed") and not await self._still_allowed():
+            return
+        if event["activity"]["verb"] in MEMBER_ONLY and not self.member:
+            return
+        await self.send_json({"type": "activity", "activity": event["activity"]})
+
+    async def graph_access(self, event: dict) -> None:
+        await self._still_allowed()
+
+    async def _still_allowed(self) -> bool:
+        visible, self.member = await _access(self.graph_id, self.scope.get("user"))
+        if not visible:
+            await self.disconnect(REFUSED)
+            await self.close(code=REFUSED)
+        return visible

@@ -1,0 +1,87 @@
+"""Steering endpoints: run the engine's interventions on the model's worker queue.
+
+Permissions: a signed-in user; on a graph, only one who can see it (others get 404, as for
+every graph endpoint). Each user may steer STEER_PER_MINUTE times a minute (429 + Retry-After).
+No worker answering within STEER_TIMEOUT_S is a 503 with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, permissions, status
+from rest_framework.decorators import api_view, permission_classes, throttle_classes
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import UserRateThrottle
+
+from graphs.generation import conf
+from graphs.generation.api.steer_serializers import SteerSerializer
+from graphs.generation.registry import ModelEntry, get_entry
+from graphs.generation.services import dispatch, tokens
+from graphs.models import Graph
+from graphs.permissions import can_view_graph
+
+
+class SteerThrottle(UserRateThrottle):
+    scope = "steer"
+
+    def get_rate(self) -> str:
+        return f"{conf.get('STEER_PER_MINUTE')}/min"
+
+
+def _run(entry: ModelEntry, data: dict) -> Response:
+    n_tokens = tokens.count_tokens(entry, data["prompt"])
+    if n_tokens is not None and n_tokens > entry.max_prompt_tokens:
+        raise exceptions.ValidationError({"prompt": [tokens.too_long_message(n_tokens, entry)]})
+    try:
+        answer = dispatch.steer(entry, data)
+    except dispatch.RefusedByEngine as exc:
+        field = re.match(r"[a-z_]+", str(exc))
+        name = field.group(0) if field and field.group(0) in SteerSerializer().fields else "detail"
+        return Response({name: [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
+    except dispatch.NoWorker as exc:
+        return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+    return Response(answer)
+
+
+_SCHEMA = {
+    "request": SteerSerializer,
+    "responses": {200: OpenApiResponse(description="default and steered continuations"),
+                  429: OpenApiResponse(description="rate limit"),
+                  503: OpenApiResponse(description="no worker answered")},
+}
+
+
+@extend_schema(summary="Steer a served model: default vs. intervened continuation", **_SCHEMA)
+@api_view(["POST"])
+@permission_classes([permissions.IsAuthenticated])
+@throttle_classes([SteerThrottle])
+def steer_model(request: Request, model_id: str) -> Response:
+    entry = get_entry(model_id)
+    if entry is None:
+        raise exceptions.NotFound(f"unknown model {model_id!r}")
+    serializer = SteerSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    if "prompt" not in serializer.validated_data:
+        raise exceptions.ValidationError({"prompt": ["This field is required."]})
+    return _run(entry, serializer.validated_data)
+
+
+@extend_schema(summary="Steer a graph's model and transcoders (its prompt by default)", **_SCHEMA)
+@api_view(["POST"])
+@permission_classes([permissions.IsAuthenticated])
+@throttle_classes([SteerThrottle])
+def steer_graph(request: Request, pk: str) -> Response:
+    graph = Graph.objects.filter(pk=pk).first()
+    if graph is None or not can_view_graph(request.user, graph):
+        raise exceptions.NotFound("no such graph")
+    entry = get_entry(graph.model_id)
+    if entry is None:
+        return Response({"detail": f"the graph's model {graph.model_id!r} is not served here"},
+                        status=status.HTTP_409_CONFLICT)
+    serializer = SteerSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    data = {"prompt": graph.prompt, **serializer.validated_data}
+    return _run(entry, data)
