@@ -43,7 +43,7 @@ def read_body(
     try:
         if stream is not None:
             if gzip_encoded:
-                _inflate(stream, spool, limit)
+                inflate_bounded(stream, spool, limit)
             else:
                 _copy(stream, spool, limit)
         spool.seek(0)
@@ -62,7 +62,9 @@ def _copy(stream: IO[bytes], spool: IO[bytes], limit: int) -> None:
         spool.write(chunk)
 
 
-def _inflate(stream: IO[bytes], spool: IO[bytes], limit: int) -> None:
+def inflate_bounded(stream: IO[bytes], spool: IO[bytes], limit: int) -> None:
+    """Gunzip `stream` into `spool`, chunk by chunk; BodyTooLarge as soon as either side passes
+    `limit` bytes (a gzip bomb stops there), BodyUnreadable for bad or truncated gzip."""
     # wbits 16+MAX_WBITS: gzip framing. Concatenated gzip members are legal; each starts afresh.
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     compressed = decoded = 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from graphs.collab.models import Collaborator, Role
 from graphs.models import Graph, Subgraph, Visibility
@@ -40,6 +41,15 @@ def can_view_graph(user: User, graph: Graph) -> bool:
     if graph.visibility in (Visibility.PUBLIC, Visibility.UNLISTED):
         return True
     return role_of(user, graph) is not None
+
+
+def visible_graph_or_404(user: User, graph_id: str) -> Graph:
+    """The graph if `user` may see it. A missing graph and one they may not see answer the same
+    404, so ids of private graphs do not leak."""
+    graph = Graph.objects.select_related("owner").filter(pk=graph_id).first()
+    if graph is None or not can_view_graph(user, graph):
+        raise Http404("no such graph")
+    return graph
 
 
 def can_edit_graph(user: User, graph: Graph) -> bool:

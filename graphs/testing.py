@@ -12,12 +12,14 @@ import json
 import random
 from typing import IO, Any
 
+from graphs.features.ids import cantor_pair
+
 FEATURE_INDEX_BASE = 1000
 
 
 def cantor(layer: int, index: int) -> int:
     """Cantor pairing of (layer, index): the `feature` of schema_version 1 graphs."""
-    return (layer + index) * (layer + index + 1) // 2 + index
+    return cantor_pair(layer, index)
 
 
 def build_graph_document(

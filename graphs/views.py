@@ -11,13 +11,13 @@ from urllib.parse import urlsplit
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from graphs.models import Graph
-from graphs.permissions import can_feature_subgraph
-from graphs.queries import graphs_shared_with, listed_public_graphs, viewable_graph
+from graphs.permissions import can_feature_subgraph, visible_graph_or_404
+from graphs.queries import graphs_shared_with, listed_public_graphs
 
 PAGE_SIZE = 25
 
@@ -74,9 +74,7 @@ def public_graphs(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def graph_detail(request: HttpRequest, graph_id: str) -> HttpResponse:
-    graph = viewable_graph(request.user, graph_id)
-    if graph is None:
-        raise Http404("No such graph")
+    graph = visible_graph_or_404(request.user, graph_id)
     generator = graph.generator if isinstance(graph.generator, dict) else {}
     context = {
         "graph": graph,

@@ -9,9 +9,10 @@ import logging
 
 import redis.exceptions
 
+from webapp.ws_close_codes import TRY_AGAIN_LATER
+
 log = logging.getLogger(__name__)
 
-TRY_AGAIN_LATER = 1013
 _LAYER_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
 
 

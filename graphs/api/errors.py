@@ -1,15 +1,22 @@
-"""Turning service errors into API responses that name every problem."""
+"""Turning service errors into API responses that name every problem: the one place where a
+service's refusal (graphs/errors.py) becomes an HTTP status and body.
+
+Every refusal answers `{"detail": ..., "problems": [{"path", "message"}, ...]}`; a problem about
+a top-level request field is also listed under that field's name, as DRF lists a serializer's
+field errors, so clients read service and serializer refusals alike."""
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
+import re
 from typing import Any
 
 from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
 
-from graphs.services import ServiceError
+from graphs.errors import ServiceError
 from graphs.validation import Problem
+
+_FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def problem_list(problems: list[Problem]) -> list[dict[str, str]]:
@@ -26,7 +33,13 @@ def error_response(error: ServiceError) -> Response:
     body: dict[str, Any] = {"detail": detail, "problems": problem_list(error.problems)}
     for key, value in error.extra.items():
         body[key] = problem_list(value) if key == "suggestions" else value
-    return Response(body, status=error.status_code)
+    for problem in error.problems:
+        if _FIELD_NAME.fullmatch(problem.path) and problem.path not in ("detail", "problems"):
+            body.setdefault(problem.path, []).append(problem.message)
+    headers = {}
+    if error.retry_after_s is not None:
+        headers["Retry-After"] = str(error.retry_after_s)
+    return Response(body, status=error.status_code, headers=headers)
 
 
 def serializer_problems(errors: dict[str, Any], prefix: str = "") -> list[Problem]:
@@ -58,12 +71,8 @@ def invalid_input(errors: dict[str, Any]) -> Response:
     )
 
 
-def maps_service_errors(view: Callable[..., Response]) -> Callable[..., Response]:
-    @functools.wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Response:
-        try:
-            return view(*args, **kwargs)
-        except ServiceError as error:
-            return error_response(error)
-
-    return wrapper
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's EXCEPTION_HANDLER: service refusals as above, everything else as DRF answers it."""
+    if isinstance(exc, ServiceError):
+        return error_response(exc)
+    return drf_exception_handler(exc, context)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
@@ -13,7 +12,7 @@ from rest_framework.response import Response
 from graphs import permissions
 from graphs.api.access import GraphAccess
 from graphs.api.body import graph_data_response
-from graphs.api.errors import invalid_input, maps_service_errors
+from graphs.api.errors import invalid_input
 from graphs.api.pagination import ListPagination
 from graphs.api.parsers import GraphFileParser, uploaded_file
 from graphs.api.serializers import GraphSerializer, GraphUpdateSerializer, UploadQuerySerializer
@@ -48,10 +47,7 @@ class GraphViewSet(viewsets.GenericViewSet):
         return Graph.objects.select_related("owner")
 
     def get_object(self) -> Graph:
-        graph = Graph.objects.select_related("owner").filter(pk=self.kwargs["pk"]).first()
-        # Invisible and missing graphs answer alike, so ids of private graphs do not leak.
-        if graph is None or not permissions.can_view_graph(self.request.user, graph):
-            raise Http404
+        graph = permissions.visible_graph_or_404(self.request.user, self.kwargs["pk"])
         self.check_object_permissions(self.request, graph)
         return graph
 
@@ -82,7 +78,6 @@ class GraphViewSet(viewsets.GenericViewSet):
         description="Upload a graph: the body is the graph JSON (Content-Encoding: gzip accepted). "
         "Answers 400 naming every problem, 413 beyond the size limit.",
     )
-    @maps_service_errors
     def create(self, request):
         throttle_upload(request.user)  # 429 past RATELIMIT_UPLOADS_PER_HOUR
         options = UploadQuerySerializer(data=request.query_params)
@@ -106,7 +101,6 @@ class GraphViewSet(viewsets.GenericViewSet):
         return Response(self.get_serializer(self.get_object()).data)
 
     @extend_schema(request=GraphUpdateSerializer, responses={200: GraphSerializer})
-    @maps_service_errors
     def partial_update(self, request, pk=None):
         graph = self.get_object()
         changes = GraphUpdateSerializer(data=request.data, partial=True)
@@ -118,7 +112,6 @@ class GraphViewSet(viewsets.GenericViewSet):
         graph = update_graph(graph, request.user, dict(changes.validated_data))
         return Response(self.get_serializer(graph).data)
 
-    @maps_service_errors
     def destroy(self, request, pk=None):
         delete_graph(self.get_object(), request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

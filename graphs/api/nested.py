@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.http import Http404
-
 from graphs import permissions
 from graphs.models import Graph
 
@@ -14,8 +12,5 @@ class NestedGraphMixin:
 
     def graph(self) -> Graph:
         if not hasattr(self, "_graph"):
-            graph = Graph.objects.filter(pk=self.kwargs["graph_pk"]).first()
-            if graph is None or not permissions.can_view_graph(self.request.user, graph):
-                raise Http404
-            self._graph = graph
+            self._graph = permissions.visible_graph_or_404(self.request.user, self.kwargs["graph_pk"])
         return self._graph

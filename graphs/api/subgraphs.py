@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from graphs import permissions
 from graphs.api.access import SubgraphAccess
-from graphs.api.errors import invalid_input, maps_service_errors
+from graphs.api.errors import invalid_input
 from graphs.api.graphs import ID_PATTERN
 from graphs.api.nested import NestedGraphMixin
 from graphs.api.pagination import ListPagination
@@ -83,7 +83,6 @@ class SubgraphViewSet(NestedGraphMixin, viewsets.GenericViewSet):
         page = self.paginate_queryset(subgraphs.order_by("-featured", "-updated_at"))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    @maps_service_errors
     def create(self, request, graph_pk=None):
         graph = self.graph()
         serializer = self.get_serializer(data=request.data)
@@ -98,7 +97,6 @@ class SubgraphViewSet(NestedGraphMixin, viewsets.GenericViewSet):
         return Response(self.get_serializer(self.get_object()).data)
 
     @extend_schema(responses={200: SubgraphSerializer, 409: None})
-    @maps_service_errors
     def update(self, request, graph_pk=None, pk=None, partial=False):
         subgraph = self.get_object()
         serializer = self.get_serializer(subgraph, data=request.data, partial=partial)
@@ -122,7 +120,6 @@ class SubgraphViewSet(NestedGraphMixin, viewsets.GenericViewSet):
 
     @extend_schema(request=DuplicateSerializer, responses={201: SubgraphSerializer})
     @action(detail=True, methods=["post"], url_path="duplicate", url_name="duplicate")
-    @maps_service_errors
     def duplicate(self, request, graph_pk=None, pk=None):
         """"Save as mine": copy any subgraph you can see into a new one that you author."""
         source = self.get_queryset().filter(pk=pk).first()
@@ -134,7 +131,6 @@ class SubgraphViewSet(NestedGraphMixin, viewsets.GenericViewSet):
         copy = duplicate_subgraph(source, request.user, body.validated_data.get("display_name"))
         return Response(self.get_serializer(copy).data, status=status.HTTP_201_CREATED)
 
-    @maps_service_errors
     def destroy(self, request, graph_pk=None, pk=None):
         delete_subgraph(self.get_object(), request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

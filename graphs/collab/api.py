@@ -21,13 +21,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from graphs import permissions
-from graphs.api.errors import invalid_input, maps_service_errors
+from graphs.api.errors import invalid_input
 from graphs.api.graphs import ID_PATTERN
 from graphs.api.nested import NestedGraphMixin
 from graphs.collab.events import activity_payload
 from graphs.collab.models import MEMBER_ONLY, Activity, Collaborator, Role
 from graphs.collab.services import remove_collaborator, set_collaborator
-from graphs.models import Graph
 
 
 class CollaboratorSerializer(serializers.ModelSerializer):
@@ -97,7 +96,6 @@ class CollaboratorViewSet(NestedGraphMixin, viewsets.GenericViewSet):
         description="Share the graph with an account, found by username or e-mail. Adding "
         "someone who already collaborates changes their role (200).",
     )
-    @maps_service_errors
     def create(self, request, graph_pk=None):
         body = CollaboratorCreateSerializer(data=request.data)
         if not body.is_valid():
@@ -125,7 +123,6 @@ class CollaboratorViewSet(NestedGraphMixin, viewsets.GenericViewSet):
         )
 
     @extend_schema(request=CollaboratorRoleSerializer, responses={200: CollaboratorSerializer})
-    @maps_service_errors
     def partial_update(self, request, graph_pk=None, pk=None):
         collaborator = self.get_object()
         body = CollaboratorRoleSerializer(data=request.data)
@@ -137,7 +134,6 @@ class CollaboratorViewSet(NestedGraphMixin, viewsets.GenericViewSet):
         return Response(self.get_serializer(collaborator).data)
 
     @extend_schema(responses={204: None})
-    @maps_service_errors
     def destroy(self, request, graph_pk=None, pk=None):
         collaborator = self.get_object()
         remove_collaborator(self.graph(), request.user, collaborator.user)
@@ -158,9 +154,7 @@ MAX_ENTRIES = 200
 @api_view(["GET"])
 @permission_classes([AllowAny])  # visibility is checked below: invisible graphs answer 404
 def graph_activity(request: Request, graph_id: str) -> Response:
-    graph = Graph.objects.filter(pk=graph_id).first()
-    if graph is None or not permissions.can_view_graph(request.user, graph):
-        raise Http404
+    graph = permissions.visible_graph_or_404(request.user, graph_id)
     try:
         limit = int(request.query_params.get("limit", 50))
     except ValueError:

@@ -21,8 +21,7 @@ from graphs.generation import events
 from graphs.models import Graph
 from webapp.accounts.ws_auth import ClosesOnTokenRevocation
 from webapp.channel_outages import ClosesWhenLayerIsDown
-
-REFUSED = 4403
+from webapp.ws_close_codes import REFUSED
 
 
 @database_sync_to_async

@@ -16,6 +16,7 @@ from jsonschema import Draft202012Validator
 
 # The same problem type as graph validation, so both kinds of upload answer alike.
 from graphs.validation.problems import Problem
+from graphs.validation.problems import json_path as problem_path
 
 MAX_QUANTILES = 50
 MAX_EXAMPLES_PER_QUANTILE = 500
@@ -77,14 +78,8 @@ _VALIDATOR = Draft202012Validator(FEATURE_DASHBOARD_SCHEMA)
 
 
 def json_path(parts: Iterable[str | int], prefix: str = "") -> str:
-    """`["examples_quantiles", 0, "examples", 3, "tokens"]` -> `examples_quantiles[0].examples[3].tokens`."""
-    out = prefix
-    for part in parts:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out or "(root)"
+    """A dashboard's JSON path: `examples_quantiles[0].examples[3].tokens`; `(root)` when empty."""
+    return problem_path(parts, prefix, root="(root)")
 
 
 def _plain_message(error) -> str:

@@ -9,9 +9,9 @@ node when ids repeat across layers (graphs without `schema_version: 1`).
 
 from __future__ import annotations
 
+import io
 import json
 import re
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 from graphs.features import conf
 from graphs.features.ids import cantor_unpair
 from graphs.features.schema import Problem, validate_dashboard
+from graphs.intake import BodyTooLarge, BodyUnreadable, inflate_bounded
 
 SOURCE_SET_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 DEFAULT_SOURCE_SET = "uploaded"
@@ -55,13 +56,14 @@ def inflate(raw: bytes, where: str, max_bytes: int | None = None) -> bytes:
     the upload limit): a gzip bomb stops at the limit instead of filling memory."""
     limit = int(conf.get("UPLOAD_MAX_BYTES")) if max_bytes is None else max_bytes
     if raw[:2] == b"\x1f\x8b":
-        inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        inflated = io.BytesIO()
         try:
-            raw = inflater.decompress(raw, limit + 1)
-        except zlib.error:
+            inflate_bounded(io.BytesIO(raw), inflated, limit)
+        except BodyTooLarge:
+            raise too_large(limit + 1) from None
+        except BodyUnreadable:
             raise UploadRejected([Problem(where, "is not valid gzip")]) from None
-        if len(raw) > limit or inflater.unconsumed_tail:
-            raise too_large(len(raw))
+        raw = inflated.getvalue()
     if len(raw) > limit:
         raise too_large(len(raw))
     return raw

@@ -16,8 +16,7 @@ from graphs.generation import events
 from graphs.generation.models import GenerationJob
 from webapp.accounts.ws_auth import ClosesOnTokenRevocation
 from webapp.channel_outages import ClosesWhenLayerIsDown
-
-REFUSED = 4403  # close code sent with the refused handshake
+from webapp.ws_close_codes import REFUSED
 
 
 @database_sync_to_async

@@ -6,15 +6,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 
-def json_path(parts: Iterable[str | int]) -> str:
-    """['nodes', 12, 'ctx_idx'] -> 'nodes[12].ctx_idx' (the empty path is the document itself)."""
-    out = ""
+def json_path(parts: Iterable[str | int], prefix: str = "", *, root: str = "(document)") -> str:
+    """['nodes', 12, 'ctx_idx'] -> 'nodes[12].ctx_idx', after `prefix` if given; the empty path
+    is `root`, the document itself."""
+    out = prefix
     for part in parts:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
             out += f".{part}" if out else str(part)
-    return out or "(document)"
+    return out or root
 
 
 @dataclass(frozen=True)

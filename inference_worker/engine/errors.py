@@ -9,4 +9,10 @@ from __future__ import annotations
 
 
 class EngineError(Exception):
-    """A user-facing engine error with a clear, one-line message."""
+    """A user-facing engine error with a clear, one-line message; `field` names the argument at
+    fault when there is one (e.g. "interventions"), so a caller can point at it without parsing
+    the message."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field

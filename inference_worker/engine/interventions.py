@@ -28,32 +28,32 @@ def parse_interventions(rm, items: Iterable, n_prompt: int) -> list[Intervention
         iv = item if isinstance(item, Intervention) else _from_dict(item, i)
         where = f"interventions[{i}]"
         if not 0 <= iv.layer < tc.n_layers:
-            raise EngineError(f"{where}.layer must lie in [0, {tc.n_layers})")
+            raise EngineError(f"{where}.layer must lie in [0, {tc.n_layers})", field="interventions")
         if iv.node not in ("feature", "error"):
-            raise EngineError(f"{where}.node must be 'feature' or 'error'")
+            raise EngineError(f"{where}.node must be 'feature' or 'error'", field="interventions")
         if iv.node == "feature" and not 0 <= iv.feature < tc.d_transcoder:
-            raise EngineError(f"{where}.feature must lie in [0, {tc.d_transcoder})")
+            raise EngineError(f"{where}.feature must lie in [0, {tc.d_transcoder})", field="interventions")
         if iv.mode not in MODES:
-            raise EngineError(f"{where}.mode must be one of {', '.join(MODES)}")
+            raise EngineError(f"{where}.mode must be one of {', '.join(MODES)}", field="interventions")
         if iv.node == "error" and (iv.mode != "ablate" or iv.position == GENERATED):
-            raise EngineError(f"{where}: an error node can only be ablated, at a prompt position")
+            raise EngineError(f"{where}: an error node can only be ablated, at a prompt position", field="interventions")
         if iv.position != GENERATED and not (isinstance(iv.position, int) and 0 <= iv.position < n_prompt):
-            raise EngineError(f"{where}.position must be a prompt position in [0, {n_prompt}) or 'generated'")
+            raise EngineError(f"{where}.position must be a prompt position in [0, {n_prompt}) or 'generated'", field="interventions")
         out.append(iv)
     return out
 
 
 def _from_dict(item, i: int) -> Intervention:
     if not isinstance(item, dict):
-        raise EngineError(f"interventions[{i}] must be an object")
+        raise EngineError(f"interventions[{i}] must be an object", field="interventions")
     try:
         return Intervention(layer=int(item["layer"]), position=item["position"],
                             feature=int(item.get("feature", 0)), mode=str(item.get("mode", "ablate")),
                             value=float(item.get("value", 0.0)), node=str(item.get("node", "feature")))
     except KeyError as missing:
-        raise EngineError(f"interventions[{i}].{missing.args[0]} is required") from None
+        raise EngineError(f"interventions[{i}].{missing.args[0]} is required", field="interventions") from None
     except (TypeError, ValueError):
-        raise EngineError(f"interventions[{i}] has a non-numeric layer, feature or value") from None
+        raise EngineError(f"interventions[{i}] has a non-numeric layer, feature or value", field="interventions") from None
 
 
 def _top(rm, logits: torch.Tensor, k: int) -> list[dict]:
@@ -95,16 +95,16 @@ def intervene(rm, prompt: str | torch.Tensor, interventions: Iterable, *, freeze
     tokens = rm.check_tokens(rm.tokenize(prompt) if isinstance(prompt, str) else prompt)
     n_ctx = rm.cfg.n_ctx
     if not 0 <= max_new_tokens <= MAX_NEW_TOKENS:
-        raise EngineError(f"max_new_tokens must lie in [0, {MAX_NEW_TOKENS}]")
+        raise EngineError(f"max_new_tokens must lie in [0, {MAX_NEW_TOKENS}]", field="max_new_tokens")
     if tokens.numel() + max_new_tokens > n_ctx:
-        raise EngineError(f"max_new_tokens: the prompt ({tokens.numel()} tokens) plus new tokens exceeds the context of {n_ctx}")
+        raise EngineError(f"max_new_tokens: the prompt ({tokens.numel()} tokens) plus new tokens exceeds the context of {n_ctx}", field="max_new_tokens")
     if not 1 <= top_k <= min(50, rm.cfg.d_vocab):
-        raise EngineError("top_k must lie in [1, 50]")
+        raise EngineError("top_k must lie in [1, 50]", field="top_k")
     if not 0 <= temperature <= 10:
-        raise EngineError("temperature must lie in [0, 10]")
+        raise EngineError("temperature must lie in [0, 10]", field="temperature")
     layers = sorted(set(constrained_layers or ()))
     if any(not 0 <= layer < rm.cfg.n_layers for layer in layers):
-        raise EngineError(f"constrained_layers must lie in [0, {rm.cfg.n_layers})")
+        raise EngineError(f"constrained_layers must lie in [0, {rm.cfg.n_layers})", field="constrained_layers")
     ivs = parse_interventions(rm, interventions, tokens.numel())
     clean = clean_cache(rm, tokens)
     common = {"steps": max_new_tokens, "top_k": top_k, "temperature": temperature, "seed": seed,

@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from django.db import InterfaceError, OperationalError, close_old_connections, connection
 
-from graphs.errors import GraphRejected
+from graphs.errors import GraphRejected, InvalidInput
 from graphs.features.links import attach_if_served
 from graphs.generation import conf
 from graphs.generation.registry import get_entry
@@ -134,9 +134,10 @@ def run_job(job_id: str, worker: str) -> str:
     if entry is None:
         _fail(job_id, f"model {job.model_id} is not offered by this worker", worker)
         return "failed"
-    n_tokens = tokens.count_tokens(entry, job.prompt)
-    if n_tokens is not None and n_tokens > entry.max_prompt_tokens:
-        _fail(job_id, tokens.too_long_message(n_tokens, entry), worker)
+    try:
+        tokens.check_prompt_length(entry, job.prompt)
+    except InvalidInput as exc:
+        _fail(job_id, exc.message, worker)
         return "failed"
     progress = Progress(job_id, worker)
     heartbeat = Heartbeat(job_id, worker)

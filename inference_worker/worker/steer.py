@@ -1,6 +1,6 @@
 """Steering on the worker: the engine's `intervene` on the cached replacement model of a registry
 entry. Engine refusals (a layer or feature out of range, a prompt too long for the context) come
-back as {"invalid": message} so the web tier answers 400; anything else as {"error": ...}."""
+back as {"invalid": message, "field": the request field refused} so the web tier answers 400; anything else as {"error": ...}."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def steer(entry: ModelEntry, request: dict[str, Any]) -> dict[str, Any]:
         answer = intervene(rm, request["prompt"], request.get("interventions", []),
                            **{k: request[k] for k in KEYS[1:] if k in request})
     except EngineError as exc:
-        return {"invalid": str(exc)}
+        return {"invalid": str(exc), "field": exc.field}
     except Exception as exc:
         log.exception("steering on %s failed", entry.id)
         return {"error": f"{type(exc).__name__}: {exc}"}

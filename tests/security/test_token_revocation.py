@@ -13,7 +13,7 @@ from tests.factories import UserFactory
 from tests.security.endpoints import PERSONAS, build_world
 from tests.security.wsclient import socket
 from webapp.accounts.tokens import create_token
-from webapp.accounts.ws_auth import TOKEN_REVOKED
+from webapp.ws_close_codes import TOKEN_REVOKED
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

@@ -16,9 +16,7 @@ from django.dispatch import receiver
 from graphs.generation import events
 from webapp.accounts.models import ApiToken
 from webapp.accounts.tokens import token_revoked, user_for_token
-
-TOKEN_REVOKED = 4401  # close code of a socket whose token was revoked
-REFUSED = 4403  # as the consumers' refused handshake
+from webapp.ws_close_codes import REFUSED, TOKEN_REVOKED
 
 
 def token_group(token_id: str) -> str:

@@ -46,11 +46,7 @@ class _Rejected(APIException):
 
 
 def visible_graph(request: Request, graph_id: str) -> Graph:
-    # One answer for a missing graph and an invisible one (get_object_or_404's message differed).
-    graph = Graph.objects.filter(pk=graph_id).first()
-    if graph is None or not permissions.can_view_graph(request.user, graph):
-        raise Http404("no such graph")
-    return graph
+    return permissions.visible_graph_or_404(request.user, graph_id)
 
 
 def editable_graph(request: Request, graph_id: str) -> Graph:

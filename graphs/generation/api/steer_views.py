@@ -7,8 +7,6 @@ No worker answering within STEER_TIMEOUT_S is a 503 with the reason.
 
 from __future__ import annotations
 
-import re
-
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions, status
 from rest_framework.decorators import api_view, permission_classes, throttle_classes
@@ -20,8 +18,7 @@ from graphs.generation import conf
 from graphs.generation.api.steer_serializers import SteerSerializer
 from graphs.generation.registry import ModelEntry, get_entry
 from graphs.generation.services import dispatch, tokens
-from graphs.models import Graph
-from graphs.permissions import can_view_graph
+from graphs.permissions import visible_graph_or_404
 
 
 class SteerThrottle(UserRateThrottle):
@@ -32,18 +29,8 @@ class SteerThrottle(UserRateThrottle):
 
 
 def _run(entry: ModelEntry, data: dict) -> Response:
-    n_tokens = tokens.count_tokens(entry, data["prompt"])
-    if n_tokens is not None and n_tokens > entry.max_prompt_tokens:
-        raise exceptions.ValidationError({"prompt": [tokens.too_long_message(n_tokens, entry)]})
-    try:
-        answer = dispatch.steer(entry, data)
-    except dispatch.RefusedByEngine as exc:
-        field = re.match(r"[a-z_]+", str(exc))
-        name = field.group(0) if field and field.group(0) in SteerSerializer().fields else "detail"
-        return Response({name: [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
-    except dispatch.NoWorker as exc:
-        return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
-    return Response(answer)
+    tokens.check_prompt_length(entry, data["prompt"])
+    return Response(dispatch.steer(entry, data))
 
 
 _SCHEMA = {
@@ -74,9 +61,7 @@ def steer_model(request: Request, model_id: str) -> Response:
 @permission_classes([permissions.IsAuthenticated])
 @throttle_classes([SteerThrottle])
 def steer_graph(request: Request, pk: str) -> Response:
-    graph = Graph.objects.filter(pk=pk).first()
-    if graph is None or not can_view_graph(request.user, graph):
-        raise exceptions.NotFound("no such graph")
+    graph = visible_graph_or_404(request.user, pk)
     entry = get_entry(graph.model_id)
     if entry is None:
         return Response({"detail": f"the graph's model {graph.model_id!r} is not served here"},

@@ -47,14 +47,8 @@ def tokenize(request: Request, model_id: str) -> Response:
     serializer = TokenizeSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     prompt = serializer.validated_data["prompt"]
-    n_tokens = tokens.count_tokens(entry, prompt)
-    if n_tokens is not None and n_tokens > entry.max_prompt_tokens:
-        raise exceptions.ValidationError({"prompt": [tokens.too_long_message(n_tokens, entry)]})
-    try:
-        answer = dispatch.tokenize(entry, prompt)
-    except dispatch.NoWorker as exc:
-        return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
-    return Response(answer)
+    tokens.check_prompt_length(entry, prompt)
+    return Response(dispatch.tokenize(entry, prompt))
 
 
 @extend_schema(responses=JobSchema)
@@ -91,21 +85,12 @@ class GenerationViewSet(
             settings=data["settings"],
             fresh=data["fresh"],
         )
-        try:
-            submitted = generation.start_generation(request.user, req)
-        except generation.InvalidRequest as exc:
-            raise exceptions.ValidationError({exc.field: [exc.message]}) from None
-        except generation.QuotaExceeded as exc:
-            raise exceptions.Throttled(wait=exc.retry_after_s, detail=exc.message) from None
+        submitted = generation.start_generation(request.user, req)
         body = job_payload(submitted.job)
         body["reused"] = submitted.reused
         code = status.HTTP_200_OK if submitted.reused else status.HTTP_202_ACCEPTED
         return Response(body, status=code)
 
     def destroy(self, request: Request, pk: str | None = None) -> Response:
-        job = self.get_object()
-        try:
-            job = generation.cancel_generation(job)
-        except generation.InvalidRequest as exc:
-            return Response({exc.field: [exc.message]}, status=status.HTTP_409_CONFLICT)
+        job = generation.cancel_generation(self.get_object())
         return Response(job_payload(job))

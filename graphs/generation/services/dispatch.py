@@ -8,6 +8,7 @@ import json
 import secrets
 from typing import Any
 
+from graphs.errors import InvalidInput, Unavailable
 from graphs.generation import conf
 from graphs.generation.registry import ModelEntry
 from graphs.generation.runner import embedded_runner
@@ -15,14 +16,6 @@ from graphs.generation.runner import embedded_runner
 RUN_TASK = "generation.run"
 TOKENIZE_TASK = "generation.tokenize"
 STEER_TASK = "generation.steer"
-
-
-class NoWorker(Exception):
-    """No worker answered in time; the message says why, for a 503."""
-
-
-class RefusedByEngine(Exception):
-    """The worker answered, but the engine refused the request's arguments (a 400)."""
 
 
 def enqueue_job(job_id: str, entry: ModelEntry) -> None:
@@ -42,7 +35,7 @@ def tokenize(entry: ModelEntry, prompt: str) -> dict[str, Any]:
         try:
             return embedded_runner().tokenize(entry.id, prompt, timeout=timeout)
         except Exception as exc:  # the model failed to load here: say why, as a worker would
-            raise NoWorker(f"model {entry.id} could not tokenize: {type(exc).__name__}: {exc}") from exc
+            raise Unavailable(f"model {entry.id} could not tokenize: {type(exc).__name__}: {exc}") from exc
     return _ask(entry, TOKENIZE_TASK, [entry.id, prompt], timeout, "tokenize")
 
 
@@ -54,9 +47,13 @@ def steer(entry: ModelEntry, request: dict[str, Any]) -> dict[str, Any]:
     else:
         answer = _ask(entry, STEER_TASK, [entry.id, request], timeout, "steer")
     if "invalid" in answer:
-        raise RefusedByEngine(answer["invalid"])
+        # The engine names the request field it refused (interventions, max_new_tokens, ...).
+        field = answer.get("field")
+        if field:
+            raise InvalidInput.on_field(field, answer["invalid"])
+        raise InvalidInput(answer["invalid"])
     if "error" in answer:
-        raise NoWorker(f"the worker for model {entry.id} could not steer: {answer['error']}")
+        raise Unavailable(f"the worker for model {entry.id} could not steer: {answer['error']}")
     return answer
 
 
@@ -83,11 +80,11 @@ def _ask(entry: ModelEntry, task: str, args: list, timeout: int, what: str) -> d
     finally:
         client.close()
     if reply is None:
-        raise NoWorker(
+        raise Unavailable(
             f"no worker for model {entry.id} (queue {entry.queue}) answered within {timeout} s; "
             "workers may be offline or busy"
         )
     answer = json.loads(reply[1])
     if what == "tokenize" and "error" in answer:
-        raise NoWorker(f"the worker for model {entry.id} could not tokenize: {answer['error']}")
+        raise Unavailable(f"the worker for model {entry.id} could not tokenize: {answer['error']}")
     return answer

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from graphs.errors import Conflict, QuotaExceeded
 from graphs.generation import events
 from graphs.generation.models import GenerationJob, limits_for, request_key
 from graphs.generation.registry import ModelEntry
@@ -19,20 +20,6 @@ from graphs.generation.services import dispatch, tokens
 
 # While a user has the most jobs queued at once, the earliest a retry can hope to succeed.
 QUEUED_RETRY_AFTER_S = 30
-
-
-class InvalidRequest(Exception):
-    def __init__(self, field_name: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field_name
-        self.message = message
-
-
-class QuotaExceeded(Exception):
-    def __init__(self, message: str, retry_after_s: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.retry_after_s = retry_after_s
 
 
 @dataclass
@@ -58,7 +45,7 @@ def _check_quota(user) -> None:
     if active >= limits.max_queued:
         raise QuotaExceeded(
             f"you have {active} generation(s) queued or running; the limit is {limits.max_queued}",
-            QUEUED_RETRY_AFTER_S,
+            retry_after_s=QUEUED_RETRY_AFTER_S,
         )
     window_start = now - timedelta(hours=1)
     recent = GenerationJob.objects.filter(owner=user, created_at__gt=window_start)
@@ -67,7 +54,7 @@ def _check_quota(user) -> None:
         wait = (oldest + timedelta(hours=1) - now).total_seconds() if oldest else 3600
         raise QuotaExceeded(
             f"you have started {limits.jobs_per_hour} generation(s) in the last hour, the limit",
-            max(1, math.ceil(wait)),
+            retry_after_s=max(1, math.ceil(wait)),
         )
 
 
@@ -83,9 +70,7 @@ def _identical(user, key: str) -> GenerationJob | None:
 @transaction.atomic
 def start_generation(user, req: GenerationRequest) -> Submitted:
     entry = req.entry
-    n_tokens = tokens.count_tokens(entry, req.prompt)
-    if n_tokens is not None and n_tokens > entry.max_prompt_tokens:
-        raise InvalidRequest("prompt", tokens.too_long_message(n_tokens, entry))
+    n_tokens = tokens.check_prompt_length(entry, req.prompt)
     # One submission per user at a time: quota counts cannot race past the limit.
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     key = request_key(entry.id, req.prompt, req.settings)
@@ -114,7 +99,7 @@ def cancel_generation(job: GenerationJob) -> GenerationJob:
     and stops; a queued job's message is skipped when a worker takes it."""
     job = GenerationJob.objects.select_for_update().get(pk=job.pk)
     if job.is_final:
-        raise InvalidRequest("state", f"the job is already {job.state}")
+        raise Conflict.on_field("state", f"the job is already {job.state}")
     job.state = GenerationJob.State.CANCELLED
     job.finished_at = timezone.now()
     job.lease_expires_at = None

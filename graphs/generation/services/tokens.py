@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tokenizers import Tokenizer
 
+from graphs.errors import InvalidInput
 from graphs.generation.registry import ModelEntry
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,14 @@ def _special_ids(ref: str) -> frozenset[int]:
     return frozenset(i for i, token in added.items() if token.special)
 
 
-def too_long_message(n_tokens: int, entry: ModelEntry) -> str:
-    return (
-        f"prompt has {n_tokens} tokens; the limit for {entry.id} is {entry.max_prompt_tokens}"
-    )
+def check_prompt_length(entry: ModelEntry, prompt: str) -> int | None:
+    """The prompt's token count (None when no tokenizer is at hand here); raises InvalidInput on
+    `prompt` when it is over the model's limit. The one length rule of submission, the tokenize
+    preview, steering and the worker."""
+    n_tokens = count_tokens(entry, prompt)
+    if n_tokens is not None and n_tokens > entry.max_prompt_tokens:
+        raise InvalidInput.on_field(
+            "prompt",
+            f"prompt has {n_tokens} tokens; the limit for {entry.id} is {entry.max_prompt_tokens}",
+        )
+    return n_tokens
