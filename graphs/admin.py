@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from graphs.collab.models import Collaborator
 from graphs.models import Graph, Subgraph
-from graphs.storage import delete_body
+from graphs.services.graphs import purge_graph
 
 
 class CollaboratorInline(admin.TabularInline):
@@ -67,15 +67,15 @@ class GraphAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # graphs are uploaded or generated, never typed in
 
+    # Through the same service as the API: bodies go once the deletion commits, and open sockets
+    # of the graph hear that access changed.
     def delete_model(self, request: HttpRequest, obj: Graph) -> None:
-        self.delete_queryset(request, Graph.objects.filter(pk=obj.pk))
+        purge_graph(obj)
 
     @transaction.atomic
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Graph]) -> None:
-        # As in graphs.services: bodies go only once the rows' deletion has committed.
-        keys = list(queryset.values_list("body_key", flat=True))
-        queryset.delete()
-        transaction.on_commit(lambda: [delete_body(key) for key in keys])
+        for graph in queryset:
+            purge_graph(graph)
 
 
 @admin.register(Subgraph)

@@ -52,6 +52,26 @@ def test_deleting_a_graph_in_the_admin_deletes_its_body(staff_client, django_cap
     assert not default_storage.exists(graph.body_key)
 
 
+def test_deleting_graphs_in_the_admin_goes_through_the_service(
+    staff_client, django_capture_on_commit_callbacks, monkeypatch
+):
+    """One by one and in bulk, open sockets of a deleted graph hear that access changed."""
+    from graphs.services import graphs as graph_services
+
+    announced: list[str] = []
+    monkeypatch.setattr(graph_services, "announce_access_change", announced.append)
+    one, two, three = GraphFactory(), GraphFactory(), GraphFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(f"/admin/graphs/graph/{one.pk}/delete/", {"post": "yes"})
+        response = staff_client.post(
+            "/admin/graphs/graph/",
+            {"action": "delete_selected", "_selected_action": [two.pk, three.pk], "post": "yes"},
+        )
+    assert response.status_code == 302
+    assert sorted(announced) == sorted([one.pk, two.pk, three.pk])
+    assert not any(default_storage.exists(g.body_key) for g in (one, two, three))
+
+
 @pytest.mark.parametrize("persona", ["anonymous", "signed-in non-staff"])
 def test_non_staff_may_not_use_the_admin(client, persona):
     graph = GraphFactory()
