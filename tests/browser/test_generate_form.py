@@ -101,7 +101,7 @@ def test_it_previews_submits_follows_the_job_and_cancels(open_signed_in):
         form.locator("[data-role=cancel]").click()
     assert cancelled.value.status == 200, cancelled.value.text()
     expect(form.locator("[data-role=state]")).to_have_text("cancelled")
-    expect(form.locator("[data-role=cancel]")).to_be_hidden()
+    expect(form.locator("[data-role=cancel]")).to_have_js_property("hidden", True)
     assert GenerationJob.objects.get(pk=job_id).state == "cancelled"
     assert page.errors == []
 
