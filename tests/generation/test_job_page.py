@@ -22,7 +22,7 @@ def test_the_owner_sees_the_progress_widget_with_the_prompt_escaped(owner, job):
     response = client.get(f"/generations/{job.id}/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert f'data-job-id="{job.id}"' in html and "js/generate.js" in html
+    assert f'data-job-id="{job.id}"' in html and "pages/generate.js" in html
     assert "&lt;b&gt;the cat&lt;/b&gt;" in html and "<b>the cat</b>" not in html
 
 

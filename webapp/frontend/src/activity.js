@@ -4,6 +4,7 @@
 // All user text goes in through textContent (el's `text`).
 import { api } from "./api.js";
 import { el, clear } from "./dom.js";
+import { socketUrl } from "./sockets.js";
 
 const REFUSED = 4403;
 
@@ -50,8 +51,7 @@ export class ActivityFeed {
 
   connect() {
     if (this.closed || typeof WebSocket === "undefined") return;
-    const scheme = window.location.protocol === "https:" ? "wss" : "ws";
-    const socket = new WebSocket(`${scheme}://${window.location.host}/ws/graphs/${encodeURIComponent(this.graphId)}/`);
+    const socket = new WebSocket(socketUrl(`/ws/graphs/${encodeURIComponent(this.graphId)}/`));
     this.socket = socket;
     socket.onopen = () => {
       this.retry = 1000;

@@ -1,6 +1,7 @@
 // Entry of the graph page's collaboration parts: the activity feed (everyone who sees the graph)
 // and the Share dialog (the owner only). Mounts on #cs-collab, configured by its data attributes.
 import { ActivityFeed } from "./activity.js";
+import { onReady } from "./dom.js";
 import { ShareDialog } from "./share.js";
 
 function main() {
@@ -17,5 +18,4 @@ function main() {
   }
 }
 
-if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", main);
-else main();
+onReady(main);

@@ -29,3 +29,9 @@ export function fmt(value, digits = 3) {
   if (value !== 0 && Math.abs(value) < 10 ** -digits) return value.toExponential(1);
   return value.toFixed(digits);
 }
+
+// Runs `fn` once the document is parsed, wherever the script tag sits (deferred or not).
+export function onReady(fn) {
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fn);
+  else fn();
+}

@@ -3,7 +3,7 @@
 // step with the view, and exposes the view for tests as window.__explorer.
 import { api } from "./api.js";
 import { ConnectionsPanel } from "./connections.js";
-import { el } from "./dom.js";
+import { el, onReady } from "./dom.js";
 import { FeatureStore, renderDetails } from "./features.js";
 import { downloadJson, renderInfo, ScoresClient } from "./info.js";
 import { LabelEditor } from "./labels.js";
@@ -254,5 +254,4 @@ function boot() {
   });
 }
 
-if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
-else boot();
+onReady(boot);

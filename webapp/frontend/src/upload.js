@@ -1,18 +1,15 @@
 // Upload page: drop (or choose) a graph JSON file; POST /api/graphs/ (the body is the file, the
 // options are query parameters) validates and stores it. Problems are listed by JSON path; a
 // stored graph opens.
-import { el, clear } from "./dom.js";
+import { api, ApiError } from "./api.js";
+import { el, clear, onReady } from "./dom.js";
+import { fieldProblems } from "./problems.js";
 
 // The API answers 400 with {detail, problems: [{path, message}]}; tolerate a DRF field dict too.
 export function problemsOf(body) {
   if (!body || typeof body !== "object") return [];
   if (Array.isArray(body.problems)) return body.problems.map((p) => ({ path: String(p.path ?? ""), message: String(p.message ?? "") }));
-  const out = [];
-  for (const [path, value] of Object.entries(body)) {
-    if (path === "detail") continue;
-    for (const m of Array.isArray(value) ? value : [value]) out.push({ path, message: typeof m === "string" ? m : JSON.stringify(m) });
-  }
-  return out;
+  return fieldProblems(body);
 }
 
 function boot() {
@@ -36,33 +33,31 @@ function boot() {
     result.append(ul);
   };
 
+  const refused = (file, body, status) => {
+    const problems = problemsOf(body);
+    if (problems.length) report(`${file.name} was not stored: ${problems.length} problem(s), by JSON path:`, problems);
+    else report(`${file.name} was not stored: ${body?.detail ? String(body.detail) : `HTTP ${status}`}`);
+  };
+
   const handle = async (file) => {
     if (!file) return;
     report(`Uploading ${file.name}…`);
     const params = new URLSearchParams({ visibility: visibility.value });
     if (title.value.trim()) params.set("title", title.value.trim());
-    let response;
-    let body = null;
+    let body;
     try {
-      response = await fetch(`${cfg.createUrl}?${params}`, {
-        method: "POST",
-        credentials: "same-origin",
-        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": cfg.csrf },
-        body: file,
-      });
-      body = await response.json().catch(() => null);
+      body = await api(`${cfg.createUrl}?${params}`, { method: "POST", raw: file });
     } catch (err) {
-      report(`Could not upload: ${err.message}`);
+      if (err instanceof ApiError) refused(file, err.body, err.status);
+      else report(`Could not upload: ${err.message}`);
       return;
     }
-    if (response.ok && body?.id) {
-      report("Stored. Opening the graph…");
-      window.location.assign(body.url || `/graphs/${encodeURIComponent(body.id)}/`);
+    if (!body?.id) {
+      refused(file, body, 200);
       return;
     }
-    const problems = problemsOf(body);
-    if (problems.length) report(`${file.name} was not stored: ${problems.length} problem(s), by JSON path:`, problems);
-    else report(`${file.name} was not stored: ${body?.detail ? String(body.detail) : `HTTP ${response.status}`}`);
+    report("Stored. Opening the graph…");
+    window.location.assign(body.url || `/graphs/${encodeURIComponent(body.id)}/`);
   };
 
   input.addEventListener("change", () => handle(input.files[0]));
@@ -78,5 +73,4 @@ function boot() {
   });
 }
 
-if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
-else boot();
+onReady(boot);

@@ -1,0 +1,129 @@
+"""The generate form in headless Chromium over a real ASGI server: the registry fills the form, the
+token preview, refusals shown by field, live progress over the job's websocket, cancelling, and the
+job page opening the stored graph."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from playwright.sync_api import expect
+
+from graphs import registry
+from graphs.models import GenerationJob
+from graphs.registry import get_entry
+from graphs.services import dispatch, jobs
+from graphs.testing import build_graph_document
+from tests.factories import UserFactory
+from tests.generation.conftest import words_entry  # noqa: F401  (a fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PREVIEW = {
+    "tokens": ["<bos>", "the", "cat"],
+    "n_tokens": 3,
+    "max_prompt_tokens": 8,
+    "top_next": [{"token": " sat", "prob": 0.5}],
+}
+
+
+@pytest.fixture
+def owner(transactional_db):
+    return UserFactory(username="generator")
+
+
+@pytest.fixture
+def open_signed_in(browser, asgi_server, owner, words_entry, monkeypatch):  # noqa: F811
+    """Pages of the ASGI server, signed in as the owner. No worker runs: jobs stay queued until the
+    test moves them on through the job services, and the preview answers from a stub."""
+    registry._load.cache_clear()  # the test registry (words_entry) replaces any loaded before
+    monkeypatch.setattr(dispatch, "enqueue_job", lambda job_id, entry: None)
+    monkeypatch.setattr(dispatch, "tokenize", lambda entry, prompt: PREVIEW)
+    client = Client()
+    client.force_login(owner)
+    context = browser.new_context()
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": asgi_server}]
+    )
+
+    def open_(path: str):
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        page.goto(asgi_server + path)
+        return page
+
+    yield open_
+    context.close()
+    registry._load.cache_clear()
+
+
+def test_it_previews_submits_follows_the_job_and_cancels(open_signed_in):
+    page = open_signed_in("/")
+    form = page.locator(".generate")
+    page.wait_for_selector(".generate select[name=model] option[value=words]", state="attached")
+    page.select_option(".generate select[name=model]", "words")
+    spec = get_entry("words").as_dict()["settings"]["max_feature_nodes"]
+    setting = form.locator("[data-role=settings] input[name=max_feature_nodes]")
+    bounds = [setting.get_attribute(name) for name in ("min", "max", "step")]
+    assert bounds == [str(spec["min"]), str(spec["max"]), "1"]
+    assert setting.input_value() == str(spec["default"])
+    assert "At most 8 prompt tokens" in form.locator("[data-role=model-help]").inner_text()
+
+    page.fill("#gen-prompt", "the cat")
+    form.locator("[data-role=preview]").click()
+    expect(form.locator("[data-role=token-count]")).to_have_text("3 / 8 tokens")
+    assert form.locator("[data-role=tokens] .tok").all_inner_texts() == ["<bos>", "the", "cat"]
+    assert form.locator("[data-role=tokens] .next").inner_text() == 'next: " sat" 50.0%'
+
+    # Too many tokens: the refusal is shown by field, and nothing is queued.
+    page.fill("#gen-prompt", "the cat sat on the mat a dog ran")
+    with page.expect_response("**/api/generations/") as refused:
+        form.locator("button[type=submit]").click()
+    assert refused.value.status == 400
+    expect(form.locator("[data-role=errors]")).to_contain_text("prompt: ")
+
+    page.fill("#gen-prompt", "the cat sat")
+    with page.expect_response("**/api/generations/") as answer:
+        form.locator("button[type=submit]").click()
+    assert answer.value.status == 202
+    job_id = answer.value.json()["id"]
+    expect(form.locator("[data-role=errors]")).to_have_text("")
+    expect(form.locator("[data-role=state]")).to_have_text("queued")
+
+    jobs.claim(job_id, "worker-a")
+    jobs.progress(job_id, "worker-a", "forward", 1, 4)
+    expect(form.locator("[data-role=phase]")).to_have_text("forward")
+    expect(form.locator("[data-role=steps]")).to_have_text("1/4")
+    assert form.locator("[data-role=state]").inner_text() == "running"
+    assert form.locator("[data-role=bar]").evaluate("bar => bar.value") == pytest.approx(1.25 / 7)
+
+    with page.expect_response(lambda r: r.request.method == "DELETE") as cancelled:
+        form.locator("[data-role=cancel]").click()
+    assert cancelled.value.status == 200, cancelled.value.text()
+    expect(form.locator("[data-role=state]")).to_have_text("cancelled")
+    expect(form.locator("[data-role=cancel]")).to_have_js_property("hidden", True)
+    assert GenerationJob.objects.get(pk=job_id).state == "cancelled"
+    assert page.errors == []
+
+
+def test_the_job_page_follows_a_job_and_opens_its_graph(open_signed_in, owner):
+    job = GenerationJob.objects.create(
+        owner=owner,
+        model_id="words",
+        prompt="the cat",
+        slug="the-cat",
+        visibility="private",
+        request_key="k",
+    )
+    page = open_signed_in(f"/generations/{job.id}/")
+    progress = page.locator(".generate [data-role=progress]")
+    expect(progress.locator("[data-role=state]")).to_have_text("queued")
+    assert page.locator(".generate form").count() == 0
+
+    jobs.claim(job.id, "worker-a")
+    expect(progress.locator("[data-role=phase]")).to_have_text("loading")
+    with page.expect_navigation():
+        jobs.succeed(job.id, "worker-a", build_graph_document(slug="the-cat", scan="words"))
+    graph = GenerationJob.objects.get(pk=job.id).graph
+    assert page.url.rstrip("/").endswith(f"/graphs/{graph.pk}")
+    assert page.errors == []
