@@ -1,4 +1,4 @@
-"""Load benchmark of the production-style server (issue 8, point 1). One command:
+"""Load benchmark of the production-style server. One command:
 
     python benchmarks/load.py --out var/load.json            # 50, 100, 200 users, 60 s each
     python benchmarks/load.py --quick --out var/load-quick.json   # 15 s per level, smaller seed

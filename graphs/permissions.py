@@ -1,4 +1,4 @@
-"""Who may do what with graphs and subgraphs: the rules of ARCHITECTURE.md, in one place.
+"""Who may do what with graphs and subgraphs: the whole access policy, in one place.
 
 - A graph is visible to everyone when public or unlisted, else to its owner and collaborators.
 - Editors (collaborators with role editor) and the owner edit title, description and which

@@ -4,7 +4,7 @@ Used by scripts/make_reference_fixtures.py (differential fixtures) and by the be
 under either venv (TransformerLens 3.2.1 in the circuit-tracer oracle venv, 3.9.0 in the product
 venv): it only touches `HookedTransformerConfig` fields both versions share.
 
-Formats (ARCHITECTURE.md, "Formats"):
+Formats (as the engine's loaders read them):
 - model dir: config.json (HookedTransformerConfig fields), model.safetensors (TransformerLens
   state dict, parameters only), tokenizer.json + tokenizer_config.json;
 - per-layer set: config.yaml + layer_{i}.safetensors (W_enc [d_tc, d_model], W_dec, b_enc, b_dec,

@@ -34,11 +34,7 @@ def graph_route_path(route: str, graph_id: str) -> str:
 
 
 def graph_page_path(graph_id: str) -> str:
-    try:
-        return graph_route_path("graph-detail", graph_id)
-    except NoReverseMatch:
-        # The page route belongs to the pages stream; its path is fixed by contract.
-        return f"/graphs/{graph_id}/"
+    return graph_route_path("graph-detail", graph_id)
 
 
 class GraphSerializer(serializers.ModelSerializer):

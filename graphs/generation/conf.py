@@ -1,6 +1,6 @@
 """Settings of on-demand generation, read from the environment through webapp/env.py.
 
-They live here rather than in webapp/settings.py so this stream owns them. Each value may be
+They live beside the generation app rather than in webapp/settings.py. Each value may be
 overridden by a Django setting of the same name (tests use pytest-django's `settings` fixture);
 the environment gives the default, so a separate worker process picks the same values up.
 """
