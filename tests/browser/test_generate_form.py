@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from graphs.registry import get_entry
 from playwright.sync_api import expect
 
 from graphs import registry
 from graphs.models import GenerationJob
-from graphs.registry import get_entry
 from graphs.services import dispatch, jobs
 from graphs.testing import build_graph_document
 from tests.factories import UserFactory
