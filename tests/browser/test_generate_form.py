@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from graphs.registry import get_entry
 from playwright.sync_api import expect
 
-from graphs import registry
-from graphs.models import GenerationJob
-from graphs.services import dispatch, jobs
+from graphs.generation import registry
+from graphs.generation.models import GenerationJob
+from graphs.generation.registry import get_entry
+from graphs.generation.services import dispatch, jobs
 from graphs.testing import build_graph_document
 from tests.factories import UserFactory
 from tests.generation.conftest import words_entry  # noqa: F401  (a fixture)
