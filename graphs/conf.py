@@ -6,7 +6,7 @@ that names the variable.
 
 from __future__ import annotations
 
-from webapp.env import env_int, env_str
+from webapp.env import env_int, env_str, overridable
 
 MB = 1024 * 1024
 
@@ -29,9 +29,5 @@ SUBGRAPH_MAX_LABEL_LENGTH = env_int("SUBGRAPH_MAX_LABEL_LENGTH", 500, minimum=1)
 VALIDATION_MAX_PROBLEMS = env_int("VALIDATION_MAX_PROBLEMS", 200, minimum=1)
 
 
-def get(name: str) -> int | str:
-    """The value of one of the settings above; a Django setting of the same name overrides it
-    (tests use pytest-django's `settings` fixture to shrink limits)."""
-    from django.conf import settings
-
-    return getattr(settings, name, globals()[name])
+# One of the settings above, or a Django setting of the same name.
+get = overridable(globals())

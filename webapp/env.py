@@ -8,6 +8,8 @@ odd behaviour later.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -96,3 +98,16 @@ def _redact(url: str) -> str:
         netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
         return parts._replace(netloc=netloc).geturl()
     return url
+
+
+def overridable(defaults: Mapping[str, Any]) -> Callable[[str], Any]:
+    """The `get(name)` of an app's settings module: a Django setting of the same name when one is
+    defined (tests shrink limits with pytest-django's `settings` fixture), else the value read
+    from the environment at import. A separate worker process reads the same environment."""
+
+    def get(name: str) -> Any:
+        from django.conf import settings
+
+        return getattr(settings, name, defaults[name])
+
+    return get

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from webapp.env import env_int, env_str
+from webapp.env import env_int, env_str, overridable
 
 _REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -29,9 +29,5 @@ UPLOAD_MAX_BYTES = env_int("FEATURES_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimu
 UPLOAD_MAX_FEATURES = env_int("FEATURES_UPLOAD_MAX_FEATURES", 5000, minimum=1)
 
 
-def get(name: str):
-    """One of the settings above; a Django setting of the same name overrides it (tests shrink
-    limits with pytest-django's `settings` fixture)."""
-    from django.conf import settings
-
-    return getattr(settings, name, globals()[name])
+# One of the settings above, or a Django setting of the same name.
+get = overridable(globals())

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 
-from webapp.env import env_bool, env_int, env_str
+from webapp.env import env_bool, env_int, env_str, overridable
 
 _DEFAULTS: dict[str, Any] = {
     # Quotas of the default tier, which every account has.
@@ -44,9 +44,8 @@ _DEFAULTS: dict[str, Any] = {
 }
 
 
-def get(name: str) -> Any:
-    """The value of one generation setting: a Django setting if defined, else the env default."""
-    return getattr(settings, name, _DEFAULTS[name])
+# One generation setting: a Django setting if defined, else the environment's value.
+get = overridable(_DEFAULTS)
 
 
 def embedded() -> bool:
