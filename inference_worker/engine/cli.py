@@ -129,7 +129,7 @@ def _attribute(args) -> int:
 
 
 def _make_tiny(args) -> int:
-    from .testing import build_tiny_model_dir, build_tiny_transcoders
+    from .tiny import build_tiny_model_dir, build_tiny_transcoders
 
     root = Path(args.directory)
     model_dir = build_tiny_model_dir(root / "model", arch=args.arch, seed=args.seed)
