@@ -28,6 +28,7 @@ from .replacement import ReplacementModel
 from .result import AttributionResult
 from .rows import RowComputer
 from .rowstore import RowStore
+from .settings import DEFAULTS
 from .targets import select_targets
 
 Progress = Callable[[str, int, int], None]
@@ -41,12 +42,12 @@ def attribute(
     replacement_model: ReplacementModel,
     prompt: str | torch.Tensor,
     *,
-    max_n_logits: int = 10,
-    desired_logit_prob: float = 0.95,
-    target_tokens=None,
-    max_feature_nodes: int | None = None,
-    batch_size: int = 256,
-    update_interval: int = 4,
+    max_n_logits: int = DEFAULTS.max_n_logits,
+    desired_logit_prob: float = DEFAULTS.desired_logit_prob,
+    target_tokens=DEFAULTS.target_tokens,
+    max_feature_nodes: int | None = DEFAULTS.max_feature_nodes,
+    batch_size: int = DEFAULTS.batch_size,
+    update_interval: int = DEFAULTS.update_interval,
     progress: Progress | None = None,
 ) -> AttributionResult:
     """Compute the attribution graph of `prompt` (text, or token ids used exactly as given)."""

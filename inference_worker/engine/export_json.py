@@ -21,6 +21,7 @@ import time
 
 from .pruning import PruneResult
 from .result import AttributionResult
+from .settings import DEFAULTS
 from .version import __version__
 
 GENERATOR = {"name": "circuitscope-engine"}
@@ -83,8 +84,8 @@ def build_links(result: AttributionResult, pruned: PruneResult, nodes: dict[int,
 
 
 def to_graph_json(result: AttributionResult, pruned: PruneResult, *, slug: str,
-                  scan: str | None = None, node_threshold: float = 0.8,
-                  edge_threshold: float = 0.98, tokenizer=None,
+                  scan: str | None = None, node_threshold: float = DEFAULTS.node_threshold,
+                  edge_threshold: float = DEFAULTS.edge_threshold, tokenizer=None,
                   feature_json_base_url: str | None = None, creator_name: str | None = None,
                   description: str | None = None, scores: tuple[float, float] | None = None) -> dict:
     """The pruned graph as a Neuronpedia graph JSON dict."""

@@ -21,6 +21,7 @@ import torch
 from .errors import EngineError
 from .influence import influence
 from .result import AttributionResult
+from .settings import DEFAULTS
 
 
 class PruneResult(NamedTuple):
@@ -61,8 +62,8 @@ def find_threshold(positive_scores: torch.Tensor, threshold: float) -> float:
     return float(ordered[index]) if index < ordered.numel() else 0.0
 
 
-def prune_graph(result: AttributionResult, *, node_threshold: float = 0.8,
-                edge_threshold: float = 0.98) -> PruneResult:
+def prune_graph(result: AttributionResult, *, node_threshold: float = DEFAULTS.node_threshold,
+                edge_threshold: float = DEFAULTS.edge_threshold) -> PruneResult:
     for name, value in (("node_threshold", node_threshold), ("edge_threshold", edge_threshold)):
         if not 0.0 <= value <= 1.0:
             raise EngineError(f"{name} must be between 0 and 1, got {value}")
