@@ -12,7 +12,9 @@ the largest feature index, so no feature can ever have the same id. They keep `f
 `feature_type: "mlp reconstruction error"`, which is how viewers recognise them.
 
 Exported like circuit-tracer: the kept nodes that have a kept edge, plus all tokens and logits;
-the kept edges between them; a node's `influence` is its cumulative influence share.
+the kept edges between them. A node's JSON `influence` is its cumulative share
+(`PruneResult.cumulative_share`, smaller = more important, the explorer's slider cuts on it), not
+its logit influence.
 """
 
 from __future__ import annotations
@@ -41,25 +43,25 @@ def _node(node_id: str, feature: int, layer: str, ctx: int, kind: str, js: str, 
 def build_nodes(result: AttributionResult, pruned: PruneResult, tokenizer=None) -> dict[int, dict]:
     m, L, P = result.n_features, result.n_layers, result.n_pos
     err_end, tok_end = m + L * P, m + L * P + P
-    cum = pruned.cumulative_scores.tolist()
+    share = pruned.cumulative_share.tolist()
     nodes: dict[int, dict] = {}
     for idx in pruned.node_mask.nonzero().flatten().tolist():
         if idx < m:
             active = int(result.selected_features[idx])
             layer, pos, feat = result.active_features[active].tolist()
             nodes[idx] = _node(f"{layer}_{feat}_{pos}", cantor(layer, feat), str(layer), pos,
-                               "cross layer transcoder", f"{layer}_{feat}-0", influence=cum[idx],
+                               "cross layer transcoder", f"{layer}_{feat}-0", influence=share[idx],
                                activation=float(result.activation_values[active]))
         elif idx < err_end:
             layer, pos = divmod(idx - m, P)
             node_id = f"{layer}_{result.d_transcoder}_{pos}"
             nodes[idx] = _node(node_id, -1, str(layer), pos, "mlp reconstruction error",
-                               f"{node_id}-0", influence=cum[idx])
+                               f"{node_id}-0", influence=share[idx])
         elif idx < tok_end:
             pos = idx - err_end
             tok = int(result.input_tokens[pos])
             nodes[idx] = _node(f"E_{tok}_{pos}", pos, "E", pos, "embedding", f"E_{tok}-{pos}",
-                               influence=cum[idx])
+                               influence=share[idx])
         else:
             j = idx - tok_end
             vocab = int(result.logit_tokens[j])
