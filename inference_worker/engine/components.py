@@ -109,9 +109,15 @@ def compute_components(state: ForwardState, tc: TranscoderBase) -> Components:
     outs = torch.stack([o[0] for o in state.outputs])
     errors = outs - recon
     errors[:, 0] = 0
-    writes = [DecoderWrites(torch.cat(write_idx[layer]), torch.cat(write_pos[layer]),
-                            torch.cat(write_vec[layer]), n_pos)
-              for layer in range(n_layers)]
+    writes = [
+        DecoderWrites(
+            torch.cat(write_idx[layer]),
+            torch.cat(write_pos[layer]),
+            torch.cat(write_vec[layer]),
+            n_pos,
+        )
+        for layer in range(n_layers)
+    ]
     return Components(
         active=torch.cat(actives).long(),
         values=torch.cat(values),

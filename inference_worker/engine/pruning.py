@@ -48,7 +48,7 @@ class PruneResult(NamedTuple):
 
 def logit_weights(result: AttributionResult) -> torch.Tensor:
     w = torch.zeros(result.n_nodes, dtype=result.block.dtype, device=result.block.device)
-    w[-result.n_logits:] = result.logit_probabilities.to(w)
+    w[-result.n_logits :] = result.logit_probabilities.to(w)
     return w
 
 
@@ -69,8 +69,12 @@ def find_threshold(positive_scores: torch.Tensor, threshold: float) -> float:
     return float(ordered[index]) if index < ordered.numel() else 0.0
 
 
-def prune_graph(result: AttributionResult, *, node_threshold: float = DEFAULTS.node_threshold,
-                edge_threshold: float = DEFAULTS.edge_threshold) -> PruneResult:
+def prune_graph(
+    result: AttributionResult,
+    *,
+    node_threshold: float = DEFAULTS.node_threshold,
+    edge_threshold: float = DEFAULTS.edge_threshold,
+) -> PruneResult:
     for name, value in (("node_threshold", node_threshold), ("edge_threshold", edge_threshold)):
         if not 0.0 <= value <= 1.0:
             raise EngineError(f"{name} must be between 0 and 1, got {value}")
@@ -79,7 +83,7 @@ def prune_graph(result: AttributionResult, *, node_threshold: float = DEFAULTS.n
     infl = logit_influence(result)
     thr = find_threshold(infl[infl > 0], node_threshold)
     node_mask = infl >= thr
-    node_mask[-n_log - n_tok:] = True
+    node_mask[-n_log - n_tok :] = True
 
     cols = block.shape[1]
     pruned = block.clone()

@@ -36,7 +36,9 @@ class RowComputer:
         per_row = 4 * ((self.n_layers + 2) * self.n_pos * state.embed.shape[-1] + self.n_cols)
         self.rows_per_call = max(1, GRAD_BUDGET // per_row)
 
-    def compute(self, layers: torch.Tensor, positions: torch.Tensor, vectors: torch.Tensor) -> torch.Tensor:
+    def compute(
+        self, layers: torch.Tensor, positions: torch.Tensor, vectors: torch.Tensor
+    ) -> torch.Tensor:
         """Rows [B, n_cols] for targets injecting vectors[b] at (layers[b], positions[b]).
 
         layer == n_layers means the unembed input (a logit target)."""
@@ -53,7 +55,9 @@ class RowComputer:
             cots[layer], dims[layer] = g, 0
         top = int(layers.max())
         in_dims = ((tuple(dims[:-1]), dims[-1]),)
-        grad_embed, grad_outs = torch.func.vmap(st.vjp, in_dims=in_dims)((tuple(cots[:-1]), cots[-1]))
+        grad_embed, grad_outs = torch.func.vmap(st.vjp, in_dims=in_dims)(
+            (tuple(cots[:-1]), cots[-1])
+        )
         grads = [grad_embed, *grad_outs[:top]]
         rows = vectors.new_zeros(B, self.n_cols)
         err0 = self.k
@@ -63,8 +67,12 @@ class RowComputer:
             g = g[:, 0]  # [B, n_pos, d]
             self.comp.writes[layer].add_into(rows, g)
             start = err0 + layer * self.n_pos
-            rows[:, start:start + self.n_pos] = torch.einsum("bpd,pd->bp", g, self.comp.errors[layer])
+            rows[:, start : start + self.n_pos] = torch.einsum(
+                "bpd,pd->bp", g, self.comp.errors[layer]
+            )
         if grads[0] is not None:
             start = err0 + self.n_layers * self.n_pos
-            rows[:, start:start + self.n_pos] = torch.einsum("bpd,pd->bp", grads[0][:, 0], self.comp.token_vectors)
+            rows[:, start : start + self.n_pos] = torch.einsum(
+                "bpd,pd->bp", grads[0][:, 0], self.comp.token_vectors
+            )
         return rows

@@ -20,7 +20,7 @@ import torch
 import yaml
 from safetensors.torch import save_file
 
-WORDS = ["the", "a", "an", "of", "to", "in", "is", "was", "and", "that", "it", "for", "on", "with", "as", "at", "by", "from", "this", "be", "are", "or", "his", "her", "capital", "city", "state", "country", "France", "Paris", "Texas", "Austin", "Dallas", "Germany", "Berlin", "Spain", "Madrid", "opposite", "small", "large", "big", "little", "hot", "cold", "up", "down", "good", "bad", "fact", "Michael", "Jordan", "plays", "basketball", "football", "game", "sport", "team", "player", "river", "mountain", "sea", "blue", "red", "green", "one", "two", "three", "four", "five", "cat", "dog", "house", "tree", "sun", "moon", "day", "night", ".", ",", ":", "?", "!"]
+WORDS = ["the", "a", "an", "of", "to", "in", "is", "was", "and", "that", "it", "for", "on", "with", "as", "at", "by", "from", "this", "be", "are", "or", "his", "her", "capital", "city", "state", "country", "France", "Paris", "Texas", "Austin", "Dallas", "Germany", "Berlin", "Spain", "Madrid", "opposite", "small", "large", "big", "little", "hot", "cold", "up", "down", "good", "bad", "fact", "Michael", "Jordan", "plays", "basketball", "football", "game", "sport", "team", "player", "river", "mountain", "sea", "blue", "red", "green", "one", "two", "three", "four", "five", "cat", "dog", "house", "tree", "sun", "moon", "day", "night", ".", ",", ":", "?", "!"]  # fmt: skip
 SPECIALS = ["<pad>", "<bos>", "<eos>", "<unk>"]
 
 
@@ -108,8 +108,9 @@ def write_word_tokenizer(path: Path, words: tuple[str, ...] | list[str] = WORDS)
     return len(vocab)
 
 
-def build_tiny_model_dir(path: str | Path, arch: str = "gemma2", seed: int = 0,
-                         dims: dict[str, Any] | None = None) -> Path:
+def build_tiny_model_dir(
+    path: str | Path, arch: str = "gemma2", seed: int = 0, dims: dict[str, Any] | None = None
+) -> Path:
     """Write a tiny random `arch` ("gemma2" or "llama") model directory and return its path.
 
     `dims` overrides config fields (e.g. {"n_layers": 8, "d_model": 128, "n_ctx": 2048}) for
@@ -126,7 +127,9 @@ def build_tiny_model_dir(path: str | Path, arch: str = "gemma2", seed: int = 0,
         raise ValueError(f"unknown tiny architecture {arch!r}")
     cfg_dict.update(dims or {})
     if "attn_types" in cfg_dict:
-        cfg_dict["attn_types"] = (["local", "global"] * cfg_dict["n_layers"])[: cfg_dict["n_layers"]]
+        cfg_dict["attn_types"] = (["local", "global"] * cfg_dict["n_layers"])[
+            : cfg_dict["n_layers"]
+        ]
     cfg = HookedTransformerConfig(**{**cfg_dict, "tokenizer_name": None, "seed": seed})
     with warnings.catch_warnings():  # TL 3.9 flags HookedTransformer as deprecated
         warnings.simplefilter("ignore", DeprecationWarning)
@@ -134,19 +137,26 @@ def build_tiny_model_dir(path: str | Path, arch: str = "gemma2", seed: int = 0,
     gen = torch.Generator().manual_seed(seed)
     state = {}
     for name, tensor in model.state_dict().items():
-        if not tensor.is_floating_point() or name.endswith(("IGNORE", "mask", "rotary_sin", "rotary_cos")):
+        if not tensor.is_floating_point() or name.endswith(
+            ("IGNORE", "mask", "rotary_sin", "rotary_cos")
+        ):
             continue
         if ".ln" in name or name.startswith("ln_final"):
             value = 1.0 + 0.1 * torch.randn(tensor.shape, generator=gen)
         elif name.split(".")[-1].startswith("b_"):
             value = 0.02 * torch.randn(tensor.shape, generator=gen)
         else:
-            value = torch.randn(tensor.shape, generator=gen) / max(1, tensor.shape[-2] if tensor.ndim > 1 else 1) ** 0.5
+            value = (
+                torch.randn(tensor.shape, generator=gen)
+                / max(1, tensor.shape[-2] if tensor.ndim > 1 else 1) ** 0.5
+            )
         state[name] = value.contiguous()
     # The embedding carries unit-scale rows so that the residual stream is not dominated by noise.
     state["embed.W_E"] = torch.randn(state["embed.W_E"].shape, generator=gen).contiguous()
     save_file(state, str(path / "model.safetensors"))
-    (path / "config.json").write_text(json.dumps({k: v for k, v in cfg_dict.items() if k != "tokenizer_name"}, indent=2))
+    (path / "config.json").write_text(
+        json.dumps({k: v for k, v in cfg_dict.items() if k != "tokenizer_name"}, indent=2)
+    )
     return path
 
 
@@ -155,7 +165,9 @@ def _model_dims(model_dir: Path) -> tuple[int, int, bool]:
     return cfg["n_layers"], cfg["d_model"], cfg.get("normalization_type") == "RMSPre"
 
 
-def _encoder(gen: torch.Generator, d_tc: int, d_model: int, bias: float) -> tuple[torch.Tensor, torch.Tensor]:
+def _encoder(
+    gen: torch.Generator, d_tc: int, d_model: int, bias: float
+) -> tuple[torch.Tensor, torch.Tensor]:
     W_enc = torch.randn(d_tc, d_model, generator=gen) / d_model**0.5
     b_enc = bias + 0.1 * torch.randn(d_tc, generator=gen)
     return W_enc.contiguous(), b_enc
@@ -183,16 +195,25 @@ def build_tiny_transcoders(
     n_layers, d_model, rms_pre = _model_dims(Path(model_dir))
     gen = torch.Generator().manual_seed(1000 + seed)
     # Gemma-2 sets read the normalised pre-MLP residual (as GemmaScope); llama sets the residual.
-    in_hook, out_hook = hooks or ("ln2.hook_normalized" if rms_pre else "hook_resid_mid", "hook_mlp_out")
+    in_hook, out_hook = hooks or (
+        "ln2.hook_normalized" if rms_pre else "hook_resid_mid",
+        "hook_mlp_out",
+    )
     hooks = {"feature_input_hook": in_hook, "feature_output_hook": out_hook}
     if kind == "clt":
         files = []
         for i in range(n_layers):
             W_enc, b_enc = _encoder(gen, d_transcoder, d_model, enc_bias)
-            enc = {f"W_enc_{i}": W_enc, f"b_enc_{i}": b_enc, f"b_dec_{i}": 0.02 * torch.randn(d_model, generator=gen)}
+            enc = {
+                f"W_enc_{i}": W_enc,
+                f"b_enc_{i}": b_enc,
+                f"b_dec_{i}": 0.02 * torch.randn(d_model, generator=gen),
+            }
             if jumprelu:
                 enc[f"threshold_{i}"] = 0.05 + 0.05 * torch.rand(d_transcoder, generator=gen)
-            W_dec = torch.randn(d_transcoder, n_layers - i, d_model, generator=gen) / d_transcoder**0.5
+            W_dec = (
+                torch.randn(d_transcoder, n_layers - i, d_model, generator=gen) / d_transcoder**0.5
+            )
             save_file(enc, str(path / f"W_enc_{i}.safetensors"))
             save_file({f"W_dec_{i}": W_dec.contiguous()}, str(path / f"W_dec_{i}.safetensors"))
             files.append(f"W_enc_{i}.safetensors")
@@ -201,7 +222,9 @@ def build_tiny_transcoders(
         files = []
         for i in range(n_layers):
             W_enc, b_enc = _encoder(gen, d_transcoder, d_model, enc_bias)
-            W_dec = (torch.randn(d_transcoder, d_model, generator=gen) / d_transcoder**0.5).contiguous()
+            W_dec = (
+                torch.randn(d_transcoder, d_model, generator=gen) / d_transcoder**0.5
+            ).contiguous()
             b_dec = 0.02 * torch.randn(d_model, generator=gen)
             threshold = 0.05 + 0.05 * torch.rand(d_transcoder, generator=gen)
             if kind == "gemmascope":
@@ -221,7 +244,9 @@ def build_tiny_transcoders(
             if jumprelu:
                 tensors["activation_function.threshold"] = threshold
             if kind == "plt-skip":
-                tensors["W_skip"] = (0.1 * torch.randn(d_model, d_model, generator=gen)).contiguous()
+                tensors["W_skip"] = (
+                    0.1 * torch.randn(d_model, d_model, generator=gen)
+                ).contiguous()
             save_file(tensors, str(path / f"layer_{i}.safetensors"))
             files.append(f"layer_{i}.safetensors")
         config = {"model_kind": "transcoder_set", **hooks, "scan": f"tiny-{kind}"}

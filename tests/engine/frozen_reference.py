@@ -7,8 +7,13 @@ import torch
 
 
 @torch.no_grad()
-def frozen_run(rm, tokens: torch.Tensor, *, out_deltas: dict[int, torch.Tensor] | None = None,
-               embed_delta: torch.Tensor | None = None) -> tuple[list[torch.Tensor], torch.Tensor]:
+def frozen_run(
+    rm,
+    tokens: torch.Tensor,
+    *,
+    out_deltas: dict[int, torch.Tensor] | None = None,
+    embed_delta: torch.Tensor | None = None,
+) -> tuple[list[torch.Tensor], torch.Tensor]:
     """Run the frozen replacement model with additive perturbations, without autograd.
 
     Attention patterns and norm scales are pinned to their clean-run values; each MLP output is
@@ -55,7 +60,9 @@ def frozen_run(rm, tokens: torch.Tensor, *, out_deltas: dict[int, torch.Tensor] 
     for i in range(model.cfg.n_layers):
         hooks.append((f"blocks.{i}.{tc.feature_input_hook}", keep))
         hooks.append((f"blocks.{i}.{tc.feature_output_hook}", lambda a, hook, i=i: out(a, hook, i)))
-    handle = model.unembed.register_forward_pre_hook(lambda mod, args: final.__setitem__("x", args[0]))
+    handle = model.unembed.register_forward_pre_hook(
+        lambda mod, args: final.__setitem__("x", args[0])
+    )
     try:
         model.run_with_hooks(toks, fwd_hooks=hooks)
     finally:

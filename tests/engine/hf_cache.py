@@ -6,8 +6,9 @@ import shutil
 from pathlib import Path
 
 
-def write_fake_hf_cache(cache_dir: str | Path, repo_id: str, source: str | Path,
-                        commit: str = "0" * 40) -> Path:
+def write_fake_hf_cache(
+    cache_dir: str | Path, repo_id: str, source: str | Path, commit: str = "0" * 40
+) -> Path:
     """Lay `source`'s files out as the Hugging Face cache holds a downloaded `repo_id`
     (models--owner--name/snapshots/<commit>/..., refs/main), for offline hub-ref tests."""
     repo_dir = Path(cache_dir) / f"models--{repo_id.replace('/', '--')}"
