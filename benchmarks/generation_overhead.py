@@ -38,7 +38,7 @@ PROMPTS = ["the capital of France is", "the capital of Texas is", "the city of P
 def setup(tmp: Path) -> tuple[str, Path]:
     if not os.environ.get("REDIS_URL") or not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("error: set DATABASE_URL (PostgreSQL) and REDIS_URL (see the docstring)")
-    from inference_worker.engine.testing import build_tiny_model_dir, build_tiny_transcoders
+    from inference_worker.engine.tiny import build_tiny_model_dir, build_tiny_transcoders
 
     model = build_tiny_model_dir(tmp / "model")
     transcoders = build_tiny_transcoders(tmp / "transcoders", model, kind="plt")

@@ -1,4 +1,4 @@
-"""Tiny models and transcoder sets, built once per test session (see engine/testing.py) and
+"""Tiny models and transcoder sets, built once per test session (see engine/tiny.py) and
 shared by the engine and steering tests through tests/conftest.py."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from inference_worker.engine.mlp_hooks import MLP_HOOKS
-from inference_worker.engine.testing import build_tiny_model_dir, build_tiny_transcoders
+from inference_worker.engine.tiny import build_tiny_model_dir, build_tiny_transcoders
 
 KINDS = ("plt", "plt-skip", "clt", "gemmascope")
 

@@ -1,7 +1,8 @@
 """The attribution engine: torch + TransformerLens + safetensors, and no Django.
 
 Public API (see CONTRACTS.md): load_model, load_transcoders, ReplacementModel, attribute,
-prune_graph, graph_scores, to_graph_json, save_raw, trace, EngineError, intervene (+ Intervention).
+prune_graph, graph_scores, to_graph_json, save_raw, trace, EngineError, intervene (+ Intervention),
+and AttributionSettings (DEFAULTS: the defaults of attribute, prune_graph, to_graph_json, trace).
 """
 
 from __future__ import annotations
@@ -17,13 +18,16 @@ from .pruning import PruneResult, prune_graph
 from .replacement import ReplacementModel
 from .result import AttributionResult
 from .scores import graph_scores
+from .settings import DEFAULTS, AttributionSettings
 from .trace import trace
 from .transcoders import CrossLayerTranscoder, TranscoderSet, load_transcoders
 from .version import __version__
 
 __all__ = [
+    "DEFAULTS",
     "GENERATED",
     "AttributionResult",
+    "AttributionSettings",
     "CrossLayerTranscoder",
     "EngineError",
     "Intervention",

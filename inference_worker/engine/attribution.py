@@ -28,6 +28,7 @@ from .replacement import ReplacementModel
 from .result import AttributionResult
 from .rows import RowComputer
 from .rowstore import RowStore
+from .settings import DEFAULTS
 from .targets import select_targets
 
 Progress = Callable[[str, int, int], None]
@@ -41,12 +42,12 @@ def attribute(
     replacement_model: ReplacementModel,
     prompt: str | torch.Tensor,
     *,
-    max_n_logits: int = 10,
-    desired_logit_prob: float = 0.95,
-    target_tokens=None,
-    max_feature_nodes: int | None = None,
-    batch_size: int = 256,
-    update_interval: int = 4,
+    max_n_logits: int = DEFAULTS.max_n_logits,
+    desired_logit_prob: float = DEFAULTS.desired_logit_prob,
+    target_tokens=DEFAULTS.target_tokens,
+    max_feature_nodes: int | None = DEFAULTS.max_feature_nodes,
+    batch_size: int = DEFAULTS.batch_size,
+    update_interval: int = DEFAULTS.update_interval,
     progress: Progress | None = None,
 ) -> AttributionResult:
     """Compute the attribution graph of `prompt` (text, or token ids used exactly as given)."""
@@ -63,8 +64,13 @@ def attribute(
     report("forward", 0, 1)
     state = rm.forward_state(tokens)
     comp = compute_components(state, rm.transcoders)
-    targets = select_targets(state.logits, rm.model.W_U, max_n_logits=max_n_logits,
-                             desired_logit_prob=desired_logit_prob, target_tokens=target_tokens)
+    targets = select_targets(
+        state.logits,
+        rm.model.W_U,
+        max_n_logits=max_n_logits,
+        desired_logit_prob=desired_logit_prob,
+        target_tokens=target_tokens,
+    )
     report("forward", 1, 1)
     timings["forward"] = time.perf_counter() - t0
 
@@ -79,13 +85,14 @@ def attribute(
     device = state.embed.device
     # Rows are kept in float32 (as circuit-tracer's), float64 only for float64 models (tests).
     row_dtype = torch.float64 if state.embed.dtype == torch.float64 else torch.float32
-    store = RowStore(n_feature_rows + n_logits, logit_offset, comp.active, n_layers, n_pos,
-                     device, row_dtype)
+    store = RowStore(
+        n_feature_rows + n_logits, logit_offset, comp.active, n_layers, n_pos, device, row_dtype
+    )
 
     t0 = time.perf_counter()
     step = min(batch_size, computer.rows_per_call)
     for i in range(0, n_logits, step):
-        vec = targets.vectors[i:i + step]
+        vec = targets.vectors[i : i + step]
         b = vec.shape[0]
         layers, positions = torch.full((b,), n_layers), torch.full((b,), n_pos - 1)
         rows = computer.compute(layers, positions, vec)
@@ -95,15 +102,30 @@ def attribute(
     timings["logit rows"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    visited = _feature_rows(rm, computer, comp, targets.probabilities, store, total_nodes,
-                            n_logits, n_feature_rows, batch_size, update_interval, report)
+    visited = _feature_rows(
+        rm,
+        computer,
+        comp,
+        targets.probabilities,
+        store,
+        total_nodes,
+        n_logits,
+        n_feature_rows,
+        batch_size,
+        update_interval,
+        report,
+    )
     timings["feature rows"] = time.perf_counter() - t0
     meta_nnz = store.stored_values()
 
     selected = torch.where(visited)[0]
     block = _package(store, selected, k, logit_offset)
     tok = rm.tokenizer
-    prompt_tokens = [tok.decode([t]) for t in tokens.tolist()] if tok is not None else [str(t) for t in tokens.tolist()]
+    prompt_tokens = (
+        [tok.decode([t]) for t in tokens.tolist()]
+        if tok is not None
+        else [str(t) for t in tokens.tolist()]
+    )
     return AttributionResult(
         input_tokens=tokens.cpu(),
         prompt_tokens=prompt_tokens,
@@ -116,16 +138,35 @@ def attribute(
         block=block,
         n_layers=n_layers,
         d_transcoder=rm.transcoders.d_transcoder,
-        settings={"max_n_logits": max_n_logits, "desired_logit_prob": desired_logit_prob,
-                  "batch_size": batch_size, "max_feature_nodes": max_feature_nodes},
-        meta={"timings": timings, "model_name": rm.cfg.model_name,
-              "transcoders": rm.transcoders.info, "n_active_features": k,
-              "stored_entries": meta_nnz},
+        settings={
+            "max_n_logits": max_n_logits,
+            "desired_logit_prob": desired_logit_prob,
+            "batch_size": batch_size,
+            "max_feature_nodes": max_feature_nodes,
+        },
+        meta={
+            "timings": timings,
+            "model_name": rm.cfg.model_name,
+            "transcoders": rm.transcoders.info,
+            "n_active_features": k,
+            "stored_entries": meta_nnz,
+        },
     )
 
 
-def _feature_rows(rm, computer: RowComputer, comp, logit_p, store: RowStore, total_nodes,
-                  n_logits, n_feature_rows, batch_size, update_interval, report) -> torch.Tensor:
+def _feature_rows(
+    rm,
+    computer: RowComputer,
+    comp,
+    logit_p,
+    store: RowStore,
+    total_nodes,
+    n_logits,
+    n_feature_rows,
+    batch_size,
+    update_interval,
+    report,
+) -> torch.Tensor:
     k = comp.active.shape[0]
     visited = torch.zeros(k, dtype=torch.bool)
     st, n_visited = n_logits, 0
@@ -143,10 +184,11 @@ def _feature_rows(rm, computer: RowComputer, comp, logit_p, store: RowStore, tot
         order = torch.argsort(layers_all[pending].cpu(), stable=True)
         step = min(batch_size, computer.rows_per_call)
         for a in range(0, len(order), step):
-            pick = order[a:a + step]
+            pick = order[a : a + step]
             idx = pending[pick]
-            rows = computer.compute(layers_all[idx], pos_all[idx],
-                                    encoder_vectors(rm.transcoders, comp.active, idx))
+            rows = computer.compute(
+                layers_all[idx], pos_all[idx], encoder_vectors(rm.transcoders, comp.active, idx)
+            )
             store.add(st + pick, idx, layers_all[idx], pos_all[idx], rows[:, : store.n_cols])
             del rows
             n_visited += len(idx)

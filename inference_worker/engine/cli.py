@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .dashboards_cli import add_parser as add_dashboards_parser
 from .errors import EngineError
+from .settings import DEFAULTS, AttributionSettings
 
 
 class _ArgParser(argparse.ArgumentParser):
@@ -25,7 +26,9 @@ def _token_ids(text: str) -> list[int]:
     try:
         ids = [int(t) for t in text.replace(" ", "").split(",") if t != ""]
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"--token-ids must be comma-separated integers: {text!r}") from exc
+        raise argparse.ArgumentTypeError(
+            f"--token-ids must be comma-separated integers: {text!r}"
+        ) from exc
     return ids
 
 
@@ -48,19 +51,23 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_ArgParser)
     att = sub.add_parser("attribute", help="build an attribution graph")
     att.add_argument("--model", required=True, help="demo | hub name | local model directory")
-    att.add_argument("--transcoders", help="demo | demo-clt | hub repo | directory (default for demo)")
+    att.add_argument(
+        "--transcoders", help="demo | demo-clt | hub repo | directory (default for demo)"
+    )
     src = att.add_mutually_exclusive_group(required=True)
     src.add_argument("--prompt", help="text; a BOS token is prepended as circuit-tracer does")
     src.add_argument("--token-ids", type=_token_ids, help="comma-separated ids, used as given")
-    att.add_argument("--max-n-logits", type=_positive, default=10)
-    att.add_argument("--desired-logit-prob", type=_unit, default=0.95)
-    att.add_argument("--max-feature-nodes", type=_positive, default=None)
-    att.add_argument("--batch-size", type=_positive, default=256)
-    att.add_argument("--node-threshold", type=_unit, default=0.8)
-    att.add_argument("--edge-threshold", type=_unit, default=0.98)
-    att.add_argument("--dtype", default="float32", choices=["float32", "float64", "bfloat16", "float16"])
-    att.add_argument("--device", default="cpu")
-    att.add_argument("--slug", default="graph")
+    att.add_argument("--max-n-logits", type=_positive, default=DEFAULTS.max_n_logits)
+    att.add_argument("--desired-logit-prob", type=_unit, default=DEFAULTS.desired_logit_prob)
+    att.add_argument("--max-feature-nodes", type=_positive, default=DEFAULTS.max_feature_nodes)
+    att.add_argument("--batch-size", type=_positive, default=DEFAULTS.batch_size)
+    att.add_argument("--node-threshold", type=_unit, default=DEFAULTS.node_threshold)
+    att.add_argument("--edge-threshold", type=_unit, default=DEFAULTS.edge_threshold)
+    att.add_argument(
+        "--dtype", default=DEFAULTS.dtype, choices=["float32", "float64", "bfloat16", "float16"]
+    )
+    att.add_argument("--device", default=DEFAULTS.device)
+    att.add_argument("--slug", default=DEFAULTS.slug)
     att.add_argument("--output", default="graph.json", help="graph JSON path (default graph.json)")
     att.add_argument("--raw", help="also write the raw safetensors export here")
     tiny = sub.add_parser("make-tiny", help="write a tiny random model and transcoder sets")
@@ -84,7 +91,10 @@ class _Bar:
 
         if phase != self.phase:
             self.close()
-            self.phase, self.bar = phase, tqdm(total=total, desc=phase, leave=False, file=sys.stderr)
+            self.phase, self.bar = (
+                phase,
+                tqdm(total=total, desc=phase, leave=False, file=sys.stderr),
+            )
         self.bar.n = done
         self.bar.refresh()
 
@@ -109,27 +119,50 @@ def _attribute(args) -> int:
     bar = _Bar(sys.stderr.isatty())
     try:
         bar("loading", 0, 1)
-        rm = load_replacement_model(args.model, args.transcoders, device=args.device, dtype=args.dtype)
-        prompt = args.prompt if args.prompt is not None else torch.tensor(args.token_ids, dtype=torch.long)
-        settings = {"max_n_logits": args.max_n_logits, "desired_logit_prob": args.desired_logit_prob,
-                    "max_feature_nodes": args.max_feature_nodes, "batch_size": args.batch_size,
-                    "node_threshold": args.node_threshold, "edge_threshold": args.edge_threshold}
+        rm = load_replacement_model(
+            args.model, args.transcoders, device=args.device, dtype=args.dtype
+        )
+        prompt = (
+            args.prompt
+            if args.prompt is not None
+            else torch.tensor(args.token_ids, dtype=torch.long)
+        )
+        settings = AttributionSettings(
+            max_n_logits=args.max_n_logits,
+            desired_logit_prob=args.desired_logit_prob,
+            max_feature_nodes=args.max_feature_nodes,
+            batch_size=args.batch_size,
+            node_threshold=args.node_threshold,
+            edge_threshold=args.edge_threshold,
+            device=args.device,
+            dtype=args.dtype,
+            slug=args.slug,
+        )
         result, pruned, scores = run_graph(rm, prompt, settings, bar)
         bar("export", 0, 1)
-        graph = to_graph_json(result, pruned, slug=args.slug, node_threshold=args.node_threshold,
-                              edge_threshold=args.edge_threshold, tokenizer=rm.tokenizer, scores=scores)
+        graph = to_graph_json(
+            result,
+            pruned,
+            slug=settings.slug,
+            node_threshold=settings.node_threshold,
+            edge_threshold=settings.edge_threshold,
+            tokenizer=rm.tokenizer,
+            scores=scores,
+        )
         Path(args.output).write_text(json.dumps(graph))
         if args.raw:
             save_raw(result, pruned, args.raw)
     finally:
         bar.close()
-    print(f"wrote {args.output}: {len(graph['nodes'])} nodes, {len(graph['links'])} links "
-          f"(of {result.n_nodes} nodes); replacement {scores[0]:.3f}, completeness {scores[1]:.3f}")
+    print(
+        f"wrote {args.output}: {len(graph['nodes'])} nodes, {len(graph['links'])} links "
+        f"(of {result.n_nodes} nodes); replacement {scores[0]:.3f}, completeness {scores[1]:.3f}"
+    )
     return 0
 
 
 def _make_tiny(args) -> int:
-    from .testing import build_tiny_model_dir, build_tiny_transcoders
+    from .tiny import build_tiny_model_dir, build_tiny_transcoders
 
     root = Path(args.directory)
     model_dir = build_tiny_model_dir(root / "model", arch=args.arch, seed=args.seed)

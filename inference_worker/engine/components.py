@@ -5,6 +5,9 @@ Active features are every non-zero transcoder activation outside position 0, ord
 direction (what a row injects, read on demand) and one scaled decoder vector per layer it writes to (what a
 column reads). Error nodes are the MLP output minus the transcoder reconstruction (skip and
 decoder bias included), zero at position 0; token nodes are the embeddings.
+
+The decoder vectors are kept once, in the padded per-layer tables that the rows score them from
+(`DecoderWrites`): on long prompts they are among the largest tensors of a run.
 """
 
 from __future__ import annotations
@@ -17,14 +20,42 @@ from .replacement import ForwardState
 from .transcoders.base import TranscoderBase
 
 
+class DecoderWrites:
+    """The scaled decoder vectors written into one layer, padded per position so that one bmm
+    scores them all against a batch of gradients."""
+
+    def __init__(self, idx: torch.Tensor, pos: torch.Tensor, vec: torch.Tensor, n_pos: int) -> None:
+        """idx [w]: active index of each write's feature; pos [w]; vec [w, d_model]."""
+        counts = torch.bincount(pos, minlength=n_pos)
+        width = int(counts.max()) if pos.numel() else 0
+        self.width = width
+        if width == 0:
+            return
+        order = torch.argsort(pos, stable=True)
+        pos_s, idx_s, vec_s = pos[order], idx[order], vec[order]
+        starts = torch.cumsum(counts, 0) - counts
+        slot = torch.arange(pos_s.numel(), device=pos.device) - starts[pos_s]
+        self.table = vec.new_zeros(n_pos, width, vec.shape[-1])  # [n_pos, width, d]
+        self.table[pos_s, slot] = vec_s
+        self.flat = pos_s * width + slot  # where each write lands in [n_pos * width]
+        self.cols = idx_s
+
+    def add_into(self, rows: torch.Tensor, grad: torch.Tensor) -> None:
+        """rows[b, col] += grad[b, pos] . vec for every write; grad is [B, n_pos, d]."""
+        if self.width == 0:
+            return
+        scores = torch.bmm(grad.transpose(0, 1), self.table.transpose(1, 2))  # [n_pos, B, width]
+        scores = scores.permute(1, 0, 2).reshape(grad.shape[0], -1)
+        rows.index_add_(1, self.cols, scores[:, self.flat])
+
+
 @dataclass
 class Components:
     active: torch.Tensor  # [k, 3] long: layer, pos, feature
     values: torch.Tensor  # [k]
     errors: torch.Tensor  # [n_layers, n_pos, d_model]
     token_vectors: torch.Tensor  # [n_pos, d_model]
-    # Decoder writes, grouped by the layer written to: (feature index, pos, scaled vector).
-    writes: list[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]
+    writes: list[DecoderWrites]  # [n_layers]: the decoder writes into each layer
 
 
 def encoder_vectors(tc: TranscoderBase, active: torch.Tensor, idx: torch.Tensor) -> torch.Tensor:
@@ -78,8 +109,15 @@ def compute_components(state: ForwardState, tc: TranscoderBase) -> Components:
     outs = torch.stack([o[0] for o in state.outputs])
     errors = outs - recon
     errors[:, 0] = 0
-    writes = [(torch.cat(write_idx[layer]), torch.cat(write_pos[layer]), torch.cat(write_vec[layer]))
-              for layer in range(n_layers)]
+    writes = [
+        DecoderWrites(
+            torch.cat(write_idx[layer]),
+            torch.cat(write_pos[layer]),
+            torch.cat(write_vec[layer]),
+            n_pos,
+        )
+        for layer in range(n_layers)
+    ]
     return Components(
         active=torch.cat(actives).long(),
         values=torch.cat(values),

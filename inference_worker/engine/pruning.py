@@ -1,15 +1,19 @@
 """Pruning on the row block, with circuit-tracer 0.5.0's rules.
 
-1. Node influence on the logits (influence.py, rows normalised by their |sum| clamped at 1e-10);
-   keep the nodes carrying `node_threshold` of the cumulative influence, and always tokens and
-   logits.
+1. Each node's logit influence (influence.py, rows normalised by their |sum| clamped at 1e-10);
+   keep the nodes carrying `node_threshold` of the total, and always tokens and logits.
 2. Zero the dropped nodes' rows and columns; an edge's score is its normalised weight times its
-   target's influence (plus the target's logit weight); keep `edge_threshold` of the total.
+   target's logit influence in that pruned graph (plus the target's logit weight); keep
+   `edge_threshold` of the total.
 3. Repeatedly drop features/errors left without outgoing kept edges and features without
    incoming ones.
 Thresholds are found among the positive scores only: the zeros of the N x N matrix that the block
 omits cannot move a cumulative threshold except when it falls past every positive score, where
 the threshold becomes 0 (and then every edge is kept, as circuit-tracer does).
+
+Two per-node series, not to be confused: the logit influence (larger = more important) and the
+cumulative share it ranks each node into (smaller = more important), which the graph JSON calls
+`influence`.
 """
 
 from __future__ import annotations
@@ -21,12 +25,15 @@ import torch
 from .errors import EngineError
 from .influence import influence
 from .result import AttributionResult
+from .settings import DEFAULTS
 
 
 class PruneResult(NamedTuple):
     node_mask: torch.Tensor  # [N] bool
     edge_mask: torch.Tensor  # [rows, C] bool over the block (rows = result.row_nodes())
-    cumulative_scores: torch.Tensor  # [N]: a node's cumulative influence share (smaller = more)
+    # [N]: the share of the total logit influence held by this node and all more influential
+    # ones (smaller = more important); exported as the node's JSON `influence`.
+    cumulative_share: torch.Tensor
     keep_all_edges: bool  # edge threshold fell to 0: every edge between kept nodes is kept
 
     def dense_edge_mask(self, result: AttributionResult) -> torch.Tensor:
@@ -41,11 +48,12 @@ class PruneResult(NamedTuple):
 
 def logit_weights(result: AttributionResult) -> torch.Tensor:
     w = torch.zeros(result.n_nodes, dtype=result.block.dtype, device=result.block.device)
-    w[-result.n_logits:] = result.logit_probabilities.to(w)
+    w[-result.n_logits :] = result.logit_probabilities.to(w)
     return w
 
 
-def node_influence(result: AttributionResult, block: torch.Tensor | None = None) -> torch.Tensor:
+def logit_influence(result: AttributionResult, block: torch.Tensor | None = None) -> torch.Tensor:
+    """[N]: each node's influence on the logits, w (A + A^2 + ...) for logit weights w."""
     block = result.block if block is None else block
     rows = result.row_nodes().to(block.device)
     return influence(block, rows, result.n_nodes, logit_weights(result), clamp=1e-10, max_iter=1000)
@@ -61,17 +69,21 @@ def find_threshold(positive_scores: torch.Tensor, threshold: float) -> float:
     return float(ordered[index]) if index < ordered.numel() else 0.0
 
 
-def prune_graph(result: AttributionResult, *, node_threshold: float = 0.8,
-                edge_threshold: float = 0.98) -> PruneResult:
+def prune_graph(
+    result: AttributionResult,
+    *,
+    node_threshold: float = DEFAULTS.node_threshold,
+    edge_threshold: float = DEFAULTS.edge_threshold,
+) -> PruneResult:
     for name, value in (("node_threshold", node_threshold), ("edge_threshold", edge_threshold)):
         if not 0.0 <= value <= 1.0:
             raise EngineError(f"{name} must be between 0 and 1, got {value}")
     n_tok, n_log, m = result.n_pos, result.n_logits, result.n_features
     block, rows = result.block, result.row_nodes().to(result.block.device)
-    infl = node_influence(result)
+    infl = logit_influence(result)
     thr = find_threshold(infl[infl > 0], node_threshold)
     node_mask = infl >= thr
-    node_mask[-n_log - n_tok:] = True
+    node_mask[-n_log - n_tok :] = True
 
     cols = block.shape[1]
     pruned = block.clone()

@@ -23,33 +23,6 @@ from .replacement import ForwardState
 GRAD_BUDGET = 256 << 20
 
 
-class _Gather:
-    """Decoder writes into one layer, padded per position so one bmm scores them all."""
-
-    def __init__(self, idx: torch.Tensor, pos: torch.Tensor, vec: torch.Tensor, n_pos: int) -> None:
-        counts = torch.bincount(pos, minlength=n_pos)
-        width = int(counts.max()) if pos.numel() else 0
-        self.width = width
-        if width == 0:
-            return
-        order = torch.argsort(pos, stable=True)
-        pos_s, idx_s, vec_s = pos[order], idx[order], vec[order]
-        starts = torch.cumsum(counts, 0) - counts
-        slot = torch.arange(pos_s.numel(), device=pos.device) - starts[pos_s]
-        self.table = vec.new_zeros(n_pos, width, vec.shape[-1])  # [n_pos, width, d]
-        self.table[pos_s, slot] = vec_s
-        self.flat = pos_s * width + slot  # where each write lands in [n_pos * width]
-        self.cols = idx_s
-
-    def add_into(self, rows: torch.Tensor, grad: torch.Tensor) -> None:
-        """rows[b, col] += grad[b, pos] . vec for every write; grad is [B, n_pos, d]."""
-        if self.width == 0:
-            return
-        scores = torch.bmm(grad.transpose(0, 1), self.table.transpose(1, 2))  # [n_pos, B, width]
-        scores = scores.permute(1, 0, 2).reshape(grad.shape[0], -1)
-        rows.index_add_(1, self.cols, scores[:, self.flat])
-
-
 class RowComputer:
     def __init__(self, state: ForwardState, comp: Components, n_logits: int) -> None:
         self.state = state
@@ -58,14 +31,14 @@ class RowComputer:
         self.n_pos = state.tokens.numel()
         self.k = comp.active.shape[0]
         self.n_cols = self.k + (self.n_layers + 1) * self.n_pos + n_logits
-        self.gathers = [_Gather(*w, self.n_pos) for w in comp.writes]
         # One call materialises a gradient [rows, n_pos, d_model] per layer and a dense row per
         # target: cap the rows per call so that this stays near GRAD_BUDGET bytes.
         per_row = 4 * ((self.n_layers + 2) * self.n_pos * state.embed.shape[-1] + self.n_cols)
         self.rows_per_call = max(1, GRAD_BUDGET // per_row)
-        comp.writes = []  # the padded tables now hold these vectors; don't keep them twice
 
-    def compute(self, layers: torch.Tensor, positions: torch.Tensor, vectors: torch.Tensor) -> torch.Tensor:
+    def compute(
+        self, layers: torch.Tensor, positions: torch.Tensor, vectors: torch.Tensor
+    ) -> torch.Tensor:
         """Rows [B, n_cols] for targets injecting vectors[b] at (layers[b], positions[b]).
 
         layer == n_layers means the unembed input (a logit target)."""
@@ -82,7 +55,9 @@ class RowComputer:
             cots[layer], dims[layer] = g, 0
         top = int(layers.max())
         in_dims = ((tuple(dims[:-1]), dims[-1]),)
-        grad_embed, grad_outs = torch.func.vmap(st.vjp, in_dims=in_dims)((tuple(cots[:-1]), cots[-1]))
+        grad_embed, grad_outs = torch.func.vmap(st.vjp, in_dims=in_dims)(
+            (tuple(cots[:-1]), cots[-1])
+        )
         grads = [grad_embed, *grad_outs[:top]]
         rows = vectors.new_zeros(B, self.n_cols)
         err0 = self.k
@@ -90,10 +65,14 @@ class RowComputer:
             if g is None:
                 continue
             g = g[:, 0]  # [B, n_pos, d]
-            self.gathers[layer].add_into(rows, g)
+            self.comp.writes[layer].add_into(rows, g)
             start = err0 + layer * self.n_pos
-            rows[:, start:start + self.n_pos] = torch.einsum("bpd,pd->bp", g, self.comp.errors[layer])
+            rows[:, start : start + self.n_pos] = torch.einsum(
+                "bpd,pd->bp", g, self.comp.errors[layer]
+            )
         if grads[0] is not None:
             start = err0 + self.n_layers * self.n_pos
-            rows[:, start:start + self.n_pos] = torch.einsum("bpd,pd->bp", grads[0][:, 0], self.comp.token_vectors)
+            rows[:, start : start + self.n_pos] = torch.einsum(
+                "bpd,pd->bp", grads[0][:, 0], self.comp.token_vectors
+            )
         return rows

@@ -3,7 +3,7 @@
 replacement: the share of token-to-logit influence that reaches the logits without passing
 through an error node: token influence / (token + error influence).
 completeness: per node, the share of its normalised input not coming from error nodes (1 for
-nodes without inputs), averaged with weights influence + logit weight.
+nodes without inputs), averaged with weights logit influence + logit weight.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import torch
 
 from .influence import row_sums
-from .pruning import logit_weights, node_influence
+from .pruning import logit_influence, logit_weights
 from .result import AttributionResult
 
 
@@ -19,7 +19,7 @@ def graph_scores(result: AttributionResult) -> tuple[float, float]:
     m, n_pos, n_layers = result.n_features, result.n_pos, result.n_layers
     err_start, err_end = m, m + n_layers * n_pos
     tok_end = err_end + n_pos
-    infl = node_influence(result)
+    infl = logit_influence(result)
     token_infl = infl[err_end:tok_end].sum()
     error_infl = infl[err_start:err_end].sum()
     replacement = token_infl / (token_infl + error_infl)

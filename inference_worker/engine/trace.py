@@ -17,17 +17,18 @@ from .model_loading import load_model, parse_dtype
 from .pruning import prune_graph
 from .replacement import ReplacementModel
 from .scores import graph_scores
+from .settings import DEFAULTS, AttributionSettings
 from .transcoders import load_transcoders
 
-SETTINGS = {"max_n_logits": 10, "desired_logit_prob": 0.95, "max_feature_nodes": None,
-            "node_threshold": 0.8, "edge_threshold": 0.98, "batch_size": 256, "slug": "graph",
-            "device": "cpu", "dtype": "float32", "target_tokens": None,
-            "feature_json_base_url": None, "update_interval": 4}
 
-
-def load_replacement_model(model_ref: str, transcoders_ref: str | None, *, device: str = "cpu",
-                           dtype: torch.dtype | str = torch.float32,
-                           model_cache: MutableMapping | None = None) -> ReplacementModel:
+def load_replacement_model(
+    model_ref: str,
+    transcoders_ref: str | None,
+    *,
+    device: str = DEFAULTS.device,
+    dtype: torch.dtype | str = DEFAULTS.dtype,
+    model_cache: MutableMapping | None = None,
+) -> ReplacementModel:
     """Load (or fetch from `model_cache`) the replacement model; "demo" models default to the
     demo transcoders."""
     dtype = parse_dtype(dtype)
@@ -46,42 +47,64 @@ def load_replacement_model(model_ref: str, transcoders_ref: str | None, *, devic
     return rm
 
 
-def run_graph(rm: ReplacementModel, prompt, settings: dict, progress: Callable | None = None):
+def run_graph(
+    rm: ReplacementModel, prompt, settings: AttributionSettings, progress: Callable | None = None
+):
     """Attribute and prune; returns (result, pruned, scores)."""
     report = progress or (lambda *a: None)
     result = attribute(
-        rm, prompt, max_n_logits=settings["max_n_logits"],
-        desired_logit_prob=settings["desired_logit_prob"],
-        target_tokens=settings.get("target_tokens"),
-        max_feature_nodes=settings["max_feature_nodes"], batch_size=settings["batch_size"],
-        update_interval=settings.get("update_interval", 4), progress=report)
+        rm,
+        prompt,
+        max_n_logits=settings.max_n_logits,
+        desired_logit_prob=settings.desired_logit_prob,
+        target_tokens=settings.target_tokens,
+        max_feature_nodes=settings.max_feature_nodes,
+        batch_size=settings.batch_size,
+        update_interval=settings.update_interval,
+        progress=report,
+    )
     report("pruning", 0, 1)
-    pruned = prune_graph(result, node_threshold=settings["node_threshold"],
-                         edge_threshold=settings["edge_threshold"])
+    pruned = prune_graph(
+        result, node_threshold=settings.node_threshold, edge_threshold=settings.edge_threshold
+    )
     scores = graph_scores(result)
     report("pruning", 1, 1)
     return result, pruned, scores
 
 
-def trace(model_ref: str, transcoders_ref: str | None, prompt: str | list[int] | torch.Tensor, *,
-          settings: dict, progress: Callable[[str, int, int], None] | None = None,
-          model_cache: MutableMapping | None = None) -> dict:
-    """Build the pruned graph of `prompt` and return it as Neuronpedia graph JSON."""
-    unknown = set(settings) - set(SETTINGS)
-    if unknown:
-        raise EngineError(f"unknown setting {sorted(unknown)[0]!r}")
-    s = {**SETTINGS, **{k: v for k, v in settings.items() if v is not None}}
+def trace(
+    model_ref: str,
+    transcoders_ref: str | None,
+    prompt: str | list[int] | torch.Tensor,
+    *,
+    settings: dict,
+    progress: Callable[[str, int, int], None] | None = None,
+    model_cache: MutableMapping | None = None,
+) -> dict:
+    """Build the pruned graph of `prompt` and return it as Neuronpedia graph JSON.
+
+    `settings` holds `AttributionSettings` fields by name; those left out or None keep their
+    defaults."""
+    s = AttributionSettings.from_mapping(settings)
     report = progress or (lambda *a: None)
     report("loading", 0, 1)
-    rm = load_replacement_model(model_ref, transcoders_ref, device=s["device"], dtype=s["dtype"],
-                                model_cache=model_cache)
+    rm = load_replacement_model(
+        model_ref, transcoders_ref, device=s.device, dtype=s.dtype, model_cache=model_cache
+    )
     report("loading", 1, 1)
     if isinstance(prompt, list):
         prompt = torch.tensor(prompt, dtype=torch.long)
     result, pruned, scores = run_graph(rm, prompt, s, report)
     report("export", 0, 1)
-    graph = to_graph_json(result, pruned, slug=s["slug"], node_threshold=s["node_threshold"],
-                          edge_threshold=s["edge_threshold"], tokenizer=rm.tokenizer,
-                          feature_json_base_url=s["feature_json_base_url"], scores=scores)
+    graph = to_graph_json(
+        result,
+        pruned,
+        slug=s.slug,
+        node_threshold=s.node_threshold,
+        edge_threshold=s.edge_threshold,
+        tokenizer=rm.tokenizer,
+        feature_json_base_url=s.feature_json_base_url,
+        scores=scores,
+    )
     report("export", 1, 1)
     return graph

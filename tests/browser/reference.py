@@ -1,8 +1,9 @@
 """What the explorer must show, computed independently in Python from the graph JSON.
 
-`visible_ids` is the pruning rule of the influence slider; `scores` applies the engine's
-replacement and completeness definitions (inference_worker/engine/scores.py) to a graph JSON, with
-the influence series computed by the engine's own `influence` function; features outside a
+`visible_ids` is the pruning rule of the influence slider (on each node's JSON `influence`, its
+cumulative share: smaller = more important); `scores` applies the engine's replacement and
+completeness definitions (inference_worker/engine/scores.py) to a graph JSON, with the logit
+influence computed by the engine's own `influence` function; features outside a
 subgraph's kept set count as error nodes (their input rows cut, as an error node has none).
 """
 
@@ -33,8 +34,8 @@ def visible_ids(
     if clicked:
         out.add(clicked)
     for n in graph["nodes"]:
-        infl = n.get("influence")
-        if kind(n) in ALWAYS or not isinstance(infl, (int, float)) or infl <= threshold:
+        share = n.get("influence")
+        if kind(n) in ALWAYS or not isinstance(share, (int, float)) or share <= threshold:
             out.add(n["node_id"])
     return out
 
@@ -62,14 +63,14 @@ def scores(graph: dict[str, Any], kept: set[str] | None = None) -> tuple[float, 
     rows = absadj.sum(axis=1, keepdims=True)
     norm = np.divide(absadj, rows, out=np.zeros_like(absadj), where=rows > 0)
     w = np.array([n_.get("token_prob") or 0.0 if k == "logit" else 0.0 for n_, k in zip(graph["nodes"], kinds, strict=True)])
-    # influence = w (N + N^2 + ...), by the engine's series (which normalises the rows itself)
-    influence = engine_influence(
+    # logit influence = w (N + N^2 + ...), by the engine's series (which normalises the rows itself)
+    logit_influence = engine_influence(
         torch.from_numpy(adj), torch.arange(n), n, torch.from_numpy(w), clamp=1e-10, max_iter=n + 1
     ).numpy()
-    token = influence[[k == "embedding" for k in kinds]].sum()
-    error = influence[error_like].sum()
+    token = logit_influence[[k == "embedding" for k in kinds]].sum()
+    error = logit_influence[error_like].sum()
     replacement = token / (token + error)
     non_error = 1.0 - norm[:, error_like].sum(axis=1)
-    out = influence + w
+    out = logit_influence + w
     completeness = (non_error * out).sum() / out.sum()
     return float(replacement), float(completeness)

@@ -12,7 +12,7 @@ import torch
 from inference_worker.engine import load_model, load_transcoders
 from inference_worker.engine.cli import main
 from inference_worker.engine.dashboards import compute_dashboards, read_dashboards
-from inference_worker.engine.testing import build_tiny_model_dir, build_tiny_transcoders
+from inference_worker.engine.tiny import build_tiny_model_dir, build_tiny_transcoders
 
 TEXTS = ["the capital of Texas is Austin .", "Dallas is a city in Texas .",
          "the opposite of small is big .", "a cat and a dog", "the sun and the moon"]

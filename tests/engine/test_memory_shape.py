@@ -9,7 +9,7 @@ import subprocess
 import sys
 import textwrap
 
-from inference_worker.engine.testing import build_tiny_model_dir, build_tiny_transcoders
+from inference_worker.engine.tiny import build_tiny_model_dir, build_tiny_transcoders
 
 N_TOKENS = 1500
 CHILD = textwrap.dedent("""

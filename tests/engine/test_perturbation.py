@@ -1,7 +1,7 @@
 """Every edge kind equals a real perturbation of the frozen replacement model.
 
 For a source node we add its output (activation x decoder, error vector, or token embedding) to
-the frozen model (engine.testing.frozen_run: attention patterns, norm scales and MLP outputs
+the frozen model (frozen_reference.frozen_run: attention patterns, norm scales and MLP outputs
 pinned, skip recomputed) and measure the change of every target: each selected feature's
 pre-activation (encoder row . transcoder input) and each logit's demeaned direction at the
 unembed input. The model is linear under these freezes, so the change must equal the column of
@@ -14,7 +14,7 @@ import torch
 
 from inference_worker.engine import attribute
 from inference_worker.engine.components import compute_components
-from inference_worker.engine.testing import frozen_run
+from tests.engine.frozen_reference import frozen_run
 
 PROMPT = "the capital of France is Paris and the capital of Texas is"
 

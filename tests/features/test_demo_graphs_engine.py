@@ -39,7 +39,7 @@ def feature_nodes(document: dict) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory):
-    from inference_worker.engine.testing import build_tiny_model_dir, build_tiny_transcoders
+    from inference_worker.engine.tiny import build_tiny_model_dir, build_tiny_transcoders
 
     root = tmp_path_factory.mktemp("tiny")
     model_dir = build_tiny_model_dir(root / "model")

@@ -101,8 +101,8 @@ def no_worker(settings):
 @pytest.fixture(scope="session")
 def tiny_assets(tmp_path_factory) -> dict[str, str]:
     """A tiny random Gemma-2-like model and a per-layer transcoder set, built by the engine's
-    own testing helpers."""
-    from inference_worker.engine.testing import build_tiny_model_dir, build_tiny_transcoders
+    make-tiny builders."""
+    from inference_worker.engine.tiny import build_tiny_model_dir, build_tiny_transcoders
 
     root = tmp_path_factory.mktemp("tiny")
     model_dir = build_tiny_model_dir(root / "model", arch="gemma2", seed=0)

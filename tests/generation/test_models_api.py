@@ -47,3 +47,13 @@ def test_weights_locations_come_from_the_environment(monkeypatch):
     gemma = next(e for e in _builtin() if e.id == "gemma-2-2b")
     assert gemma.model == "/models/gemma-2-2b"
     assert "/models/gemma-2-2b" in gemma.weights_source
+
+
+def test_the_offered_defaults_are_the_engines(db):
+    from inference_worker.engine.settings import DEFAULTS
+
+    entries = {e["id"]: e for e in APIClient().get("/api/models/").json()["results"]}
+    for model_id in ("demo", "gemma-2-2b", "gemma-2-2b-clt", "llama-3.2-1b"):
+        for name, spec in entries[model_id]["settings"].items():
+            if name != "max_feature_nodes":  # capped per model; the engine's default is no cap
+                assert spec["default"] == getattr(DEFAULTS, name), (model_id, name)

@@ -1,4 +1,6 @@
-"""Tiny random models and transcoder sets on disk, for the tests of every stream.
+"""Tiny random models and transcoder sets on disk: what `python -m inference_worker make-tiny`
+writes (a model to try the engine on without downloading one), and what tests and benchmarks
+build.
 
 `build_tiny_model_dir` writes a complete local model directory (config.json with
 HookedTransformerConfig fields, model.safetensors with the TransformerLens state dict, and a
@@ -18,7 +20,7 @@ import torch
 import yaml
 from safetensors.torch import save_file
 
-WORDS = ["the", "a", "an", "of", "to", "in", "is", "was", "and", "that", "it", "for", "on", "with", "as", "at", "by", "from", "this", "be", "are", "or", "his", "her", "capital", "city", "state", "country", "France", "Paris", "Texas", "Austin", "Dallas", "Germany", "Berlin", "Spain", "Madrid", "opposite", "small", "large", "big", "little", "hot", "cold", "up", "down", "good", "bad", "fact", "Michael", "Jordan", "plays", "basketball", "football", "game", "sport", "team", "player", "river", "mountain", "sea", "blue", "red", "green", "one", "two", "three", "four", "five", "cat", "dog", "house", "tree", "sun", "moon", "day", "night", ".", ",", ":", "?", "!"]
+WORDS = ["the", "a", "an", "of", "to", "in", "is", "was", "and", "that", "it", "for", "on", "with", "as", "at", "by", "from", "this", "be", "are", "or", "his", "her", "capital", "city", "state", "country", "France", "Paris", "Texas", "Austin", "Dallas", "Germany", "Berlin", "Spain", "Madrid", "opposite", "small", "large", "big", "little", "hot", "cold", "up", "down", "good", "bad", "fact", "Michael", "Jordan", "plays", "basketball", "football", "game", "sport", "team", "player", "river", "mountain", "sea", "blue", "red", "green", "one", "two", "three", "four", "five", "cat", "dog", "house", "tree", "sun", "moon", "day", "night", ".", ",", ":", "?", "!"]  # fmt: skip
 SPECIALS = ["<pad>", "<bos>", "<eos>", "<unk>"]
 
 
@@ -106,8 +108,9 @@ def write_word_tokenizer(path: Path, words: tuple[str, ...] | list[str] = WORDS)
     return len(vocab)
 
 
-def build_tiny_model_dir(path: str | Path, arch: str = "gemma2", seed: int = 0,
-                         dims: dict[str, Any] | None = None) -> Path:
+def build_tiny_model_dir(
+    path: str | Path, arch: str = "gemma2", seed: int = 0, dims: dict[str, Any] | None = None
+) -> Path:
     """Write a tiny random `arch` ("gemma2" or "llama") model directory and return its path.
 
     `dims` overrides config fields (e.g. {"n_layers": 8, "d_model": 128, "n_ctx": 2048}) for
@@ -124,7 +127,9 @@ def build_tiny_model_dir(path: str | Path, arch: str = "gemma2", seed: int = 0,
         raise ValueError(f"unknown tiny architecture {arch!r}")
     cfg_dict.update(dims or {})
     if "attn_types" in cfg_dict:
-        cfg_dict["attn_types"] = (["local", "global"] * cfg_dict["n_layers"])[: cfg_dict["n_layers"]]
+        cfg_dict["attn_types"] = (["local", "global"] * cfg_dict["n_layers"])[
+            : cfg_dict["n_layers"]
+        ]
     cfg = HookedTransformerConfig(**{**cfg_dict, "tokenizer_name": None, "seed": seed})
     with warnings.catch_warnings():  # TL 3.9 flags HookedTransformer as deprecated
         warnings.simplefilter("ignore", DeprecationWarning)
@@ -132,19 +137,26 @@ def build_tiny_model_dir(path: str | Path, arch: str = "gemma2", seed: int = 0,
     gen = torch.Generator().manual_seed(seed)
     state = {}
     for name, tensor in model.state_dict().items():
-        if not tensor.is_floating_point() or name.endswith(("IGNORE", "mask", "rotary_sin", "rotary_cos")):
+        if not tensor.is_floating_point() or name.endswith(
+            ("IGNORE", "mask", "rotary_sin", "rotary_cos")
+        ):
             continue
         if ".ln" in name or name.startswith("ln_final"):
             value = 1.0 + 0.1 * torch.randn(tensor.shape, generator=gen)
         elif name.split(".")[-1].startswith("b_"):
             value = 0.02 * torch.randn(tensor.shape, generator=gen)
         else:
-            value = torch.randn(tensor.shape, generator=gen) / max(1, tensor.shape[-2] if tensor.ndim > 1 else 1) ** 0.5
+            value = (
+                torch.randn(tensor.shape, generator=gen)
+                / max(1, tensor.shape[-2] if tensor.ndim > 1 else 1) ** 0.5
+            )
         state[name] = value.contiguous()
     # The embedding carries unit-scale rows so that the residual stream is not dominated by noise.
     state["embed.W_E"] = torch.randn(state["embed.W_E"].shape, generator=gen).contiguous()
     save_file(state, str(path / "model.safetensors"))
-    (path / "config.json").write_text(json.dumps({k: v for k, v in cfg_dict.items() if k != "tokenizer_name"}, indent=2))
+    (path / "config.json").write_text(
+        json.dumps({k: v for k, v in cfg_dict.items() if k != "tokenizer_name"}, indent=2)
+    )
     return path
 
 
@@ -153,7 +165,9 @@ def _model_dims(model_dir: Path) -> tuple[int, int, bool]:
     return cfg["n_layers"], cfg["d_model"], cfg.get("normalization_type") == "RMSPre"
 
 
-def _encoder(gen: torch.Generator, d_tc: int, d_model: int, bias: float) -> tuple[torch.Tensor, torch.Tensor]:
+def _encoder(
+    gen: torch.Generator, d_tc: int, d_model: int, bias: float
+) -> tuple[torch.Tensor, torch.Tensor]:
     W_enc = torch.randn(d_tc, d_model, generator=gen) / d_model**0.5
     b_enc = bias + 0.1 * torch.randn(d_tc, generator=gen)
     return W_enc.contiguous(), b_enc
@@ -181,16 +195,25 @@ def build_tiny_transcoders(
     n_layers, d_model, rms_pre = _model_dims(Path(model_dir))
     gen = torch.Generator().manual_seed(1000 + seed)
     # Gemma-2 sets read the normalised pre-MLP residual (as GemmaScope); llama sets the residual.
-    in_hook, out_hook = hooks or ("ln2.hook_normalized" if rms_pre else "hook_resid_mid", "hook_mlp_out")
+    in_hook, out_hook = hooks or (
+        "ln2.hook_normalized" if rms_pre else "hook_resid_mid",
+        "hook_mlp_out",
+    )
     hooks = {"feature_input_hook": in_hook, "feature_output_hook": out_hook}
     if kind == "clt":
         files = []
         for i in range(n_layers):
             W_enc, b_enc = _encoder(gen, d_transcoder, d_model, enc_bias)
-            enc = {f"W_enc_{i}": W_enc, f"b_enc_{i}": b_enc, f"b_dec_{i}": 0.02 * torch.randn(d_model, generator=gen)}
+            enc = {
+                f"W_enc_{i}": W_enc,
+                f"b_enc_{i}": b_enc,
+                f"b_dec_{i}": 0.02 * torch.randn(d_model, generator=gen),
+            }
             if jumprelu:
                 enc[f"threshold_{i}"] = 0.05 + 0.05 * torch.rand(d_transcoder, generator=gen)
-            W_dec = torch.randn(d_transcoder, n_layers - i, d_model, generator=gen) / d_transcoder**0.5
+            W_dec = (
+                torch.randn(d_transcoder, n_layers - i, d_model, generator=gen) / d_transcoder**0.5
+            )
             save_file(enc, str(path / f"W_enc_{i}.safetensors"))
             save_file({f"W_dec_{i}": W_dec.contiguous()}, str(path / f"W_dec_{i}.safetensors"))
             files.append(f"W_enc_{i}.safetensors")
@@ -199,7 +222,9 @@ def build_tiny_transcoders(
         files = []
         for i in range(n_layers):
             W_enc, b_enc = _encoder(gen, d_transcoder, d_model, enc_bias)
-            W_dec = (torch.randn(d_transcoder, d_model, generator=gen) / d_transcoder**0.5).contiguous()
+            W_dec = (
+                torch.randn(d_transcoder, d_model, generator=gen) / d_transcoder**0.5
+            ).contiguous()
             b_dec = 0.02 * torch.randn(d_model, generator=gen)
             threshold = 0.05 + 0.05 * torch.rand(d_transcoder, generator=gen)
             if kind == "gemmascope":
@@ -219,7 +244,9 @@ def build_tiny_transcoders(
             if jumprelu:
                 tensors["activation_function.threshold"] = threshold
             if kind == "plt-skip":
-                tensors["W_skip"] = (0.1 * torch.randn(d_model, d_model, generator=gen)).contiguous()
+                tensors["W_skip"] = (
+                    0.1 * torch.randn(d_model, d_model, generator=gen)
+                ).contiguous()
             save_file(tensors, str(path / f"layer_{i}.safetensors"))
             files.append(f"layer_{i}.safetensors")
         config = {"model_kind": "transcoder_set", **hooks, "scan": f"tiny-{kind}"}
@@ -228,75 +255,3 @@ def build_tiny_transcoders(
     config["transcoders"] = files
     (path / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
     return path
-
-
-@torch.no_grad()
-def frozen_run(rm, tokens: torch.Tensor, *, out_deltas: dict[int, torch.Tensor] | None = None,
-               embed_delta: torch.Tensor | None = None) -> tuple[list[torch.Tensor], torch.Tensor]:
-    """Run the frozen replacement model with additive perturbations, without autograd.
-
-    Attention patterns and norm scales are pinned to their clean-run values; each MLP output is
-    pinned too, except for the transcoder skip, which is recomputed from the (perturbed) input.
-    `out_deltas[layer]` [n_pos, d_model] is added to that layer's MLP output, `embed_delta` to the
-    token embeddings. Returns each layer's transcoder input [n_pos, d_model] and the unembed input.
-    This is the ground truth the attribution rows must equal (perturbation tests)."""
-    model, tc = rm.model, rm.transcoders
-    toks = tokens.reshape(1, -1)
-    clean: dict[str, torch.Tensor] = {}
-    pinned = [n for n in model.hook_dict if n.endswith(("hook_scale", "attn.hook_pattern"))]
-    pinned += [f"blocks.{i}.{tc.feature_input_hook}" for i in range(model.cfg.n_layers)]
-    pinned += [f"blocks.{i}.{tc.feature_output_hook}" for i in range(model.cfg.n_layers)]
-
-    def save(acts, hook):
-        clean[hook.name] = acts.clone()
-
-    model.run_with_hooks(toks, fwd_hooks=[(n, save) for n in pinned])
-    live: dict[str, torch.Tensor] = {}
-    final: dict[str, torch.Tensor] = {}
-
-    def pin(acts, hook):
-        return clean[hook.name]
-
-    def keep(acts, hook):
-        live[hook.name] = acts
-        return acts
-
-    def out(acts, hook, layer):
-        value = clean[hook.name].clone()
-        if tc.has_skip:
-            x_now = live[f"blocks.{layer}.{tc.feature_input_hook}"]
-            x_clean = clean[f"blocks.{layer}.{tc.feature_input_hook}"]
-            value = value + tc.skip(layer, x_now) - tc.skip(layer, x_clean)
-        if out_deltas and layer in out_deltas:
-            value = value + out_deltas[layer]
-        return value
-
-    def emb(acts, hook):
-        return acts if embed_delta is None else acts + embed_delta
-
-    hooks = [(n, pin) for n in pinned if n.endswith(("hook_scale", "hook_pattern"))]
-    hooks.append(("hook_embed", emb))
-    for i in range(model.cfg.n_layers):
-        hooks.append((f"blocks.{i}.{tc.feature_input_hook}", keep))
-        hooks.append((f"blocks.{i}.{tc.feature_output_hook}", lambda a, hook, i=i: out(a, hook, i)))
-    handle = model.unembed.register_forward_pre_hook(lambda mod, args: final.__setitem__("x", args[0]))
-    try:
-        model.run_with_hooks(toks, fwd_hooks=hooks)
-    finally:
-        handle.remove()
-    inputs = [live[f"blocks.{i}.{tc.feature_input_hook}"][0] for i in range(model.cfg.n_layers)]
-    return inputs, final["x"][0]
-
-
-def write_fake_hf_cache(cache_dir: str | Path, repo_id: str, source: str | Path,
-                        commit: str = "0" * 40) -> Path:
-    """Lay `source`'s files out as the Hugging Face cache holds a downloaded `repo_id`
-    (models--owner--name/snapshots/<commit>/..., refs/main), for offline hub-ref tests."""
-    import shutil
-
-    repo_dir = Path(cache_dir) / f"models--{repo_id.replace('/', '--')}"
-    snapshot = repo_dir / "snapshots" / commit
-    shutil.copytree(source, snapshot, dirs_exist_ok=True)
-    (repo_dir / "refs").mkdir(parents=True, exist_ok=True)
-    (repo_dir / "refs" / "main").write_text(commit)
-    return snapshot
