@@ -13,7 +13,12 @@ MODELS = ['generationjob', 'quotatier', 'quotagrant']
 
 def move_content_types(apps, schema_editor):
     content_types = apps.get_model("contenttypes", "ContentType")
-    content_types.objects.filter(app_label="graphs", model__in=MODELS).update(app_label="generation")
+    moved = content_types.objects.filter(app_label="graphs", model__in=MODELS)
+    if moved.exists():
+        # Types made for the new label before this ran would clash; the old ones carry the
+        # granted permissions, so they are the ones kept.
+        content_types.objects.filter(app_label="generation", model__in=MODELS).delete()
+    moved.update(app_label="generation")
 
 
 def move_content_types_back(apps, schema_editor):
