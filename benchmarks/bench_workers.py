@@ -41,9 +41,18 @@ def build(spec: dict) -> None:
         fb.write_model_dir(model_dir, cfg, seed=spec["seed"])
     model = fb.load_plain_model(model_dir)
     tokens = torch.tensor(spec["token_ids"])
-    fb.write_plt(tc_dir, model, tokens, d_tc=spec["d_transcoder"], l0=spec["l0"],
-                 seed=spec["seed"] + 1, jumprelu=True, skip=False,
-                 input_hook="ln2.hook_normalized", output_hook="hook_mlp_out")
+    fb.write_plt(
+        tc_dir,
+        model,
+        tokens,
+        d_tc=spec["d_transcoder"],
+        l0=spec["l0"],
+        seed=spec["seed"] + 1,
+        jumprelu=True,
+        skip=False,
+        input_hook="ln2.hook_normalized",
+        output_hook="hook_mlp_out",
+    )
     (tc_dir / "spec.json").write_text(stamp)
 
 
@@ -51,8 +60,9 @@ def _compact(adjacency, n_features: int, n_logits: int, edge_mask):
     """Only feature and logit rows are ever non-zero: keep those (and check the rest is)."""
     import torch
 
-    rows = torch.cat([torch.arange(n_features), torch.arange(adjacency.shape[0] - n_logits,
-                                                             adjacency.shape[0])])
+    rows = torch.cat(
+        [torch.arange(n_features), torch.arange(adjacency.shape[0] - n_logits, adjacency.shape[0])]
+    )
     rest = torch.ones(adjacency.shape[0], dtype=torch.bool)
     rest[rows] = False
     if adjacency[rest].any() or edge_mask[rest].any():
@@ -70,19 +80,24 @@ def run_ours(spec: dict, out: Path) -> dict:
     s, t = spec["settings"], {}
     t0 = time.perf_counter()
     model = engine.load_model(spec["model_dir"])
-    rm = engine.ReplacementModel(model, engine.load_transcoders(spec["transcoders_dir"],
-                                                                model=model))
+    rm = engine.ReplacementModel(
+        model, engine.load_transcoders(spec["transcoders_dir"], model=model)
+    )
     t["load"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    result = engine.attribute(rm, torch.tensor(spec["token_ids"]),
-                              max_n_logits=s["max_n_logits"],
-                              desired_logit_prob=s["desired_logit_prob"],
-                              max_feature_nodes=s["max_feature_nodes"],
-                              batch_size=s["batch_size"])
+    result = engine.attribute(
+        rm,
+        torch.tensor(spec["token_ids"]),
+        max_n_logits=s["max_n_logits"],
+        desired_logit_prob=s["desired_logit_prob"],
+        max_feature_nodes=s["max_feature_nodes"],
+        batch_size=s["batch_size"],
+    )
     t["attribute"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    pruned = engine.prune_graph(result, node_threshold=s["node_threshold"],
-                                edge_threshold=s["edge_threshold"])
+    pruned = engine.prune_graph(
+        result, node_threshold=s["node_threshold"], edge_threshold=s["edge_threshold"]
+    )
     t["prune"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     graph = engine.to_graph_json(result, pruned, slug="bench", scan="bench")
@@ -99,9 +114,13 @@ def run_ours(spec: dict, out: Path) -> dict:
     n_f, n_l = len(raw["selected_features"]), len(raw["logit_tokens"])
     raw["adjacency"], raw["edge_mask"] = _compact(raw["adjacency"], n_f, n_l, raw["edge_mask"])
     save_file({k: v.contiguous() for k, v in raw.items()}, str(out / "compare.safetensors"))
-    return {"times": t, "baseline_rss_mb": base, "peak_rss_mb": peak,
-            "n_active_features": len(raw["active_features"]),
-            "n_nodes": int(raw["node_mask"].shape[0])}
+    return {
+        "times": t,
+        "baseline_rss_mb": base,
+        "peak_rss_mb": peak,
+        "n_active_features": len(raw["active_features"]),
+        "n_nodes": int(raw["node_mask"].shape[0]),
+    }
 
 
 def run_ct(spec: dict, out: Path) -> dict:
@@ -120,25 +139,31 @@ def run_ct(spec: dict, out: Path) -> dict:
     base = peak_rss_mb()
     s, t = spec["settings"], {}
     t0 = time.perf_counter()
-    model = load_ct_model(Path(spec["model_dir"]), load_ct_transcoders(
-        Path(spec["transcoders_dir"])))
+    model = load_ct_model(
+        Path(spec["model_dir"]), load_ct_transcoders(Path(spec["transcoders_dir"]))
+    )
     t["load"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    graph = attribute(torch.tensor(spec["token_ids"]), model, max_n_logits=s["max_n_logits"],
-                      desired_logit_prob=s["desired_logit_prob"],
-                      max_feature_nodes=s["max_feature_nodes"], batch_size=s["batch_size"])
+    graph = attribute(
+        torch.tensor(spec["token_ids"]),
+        model,
+        max_n_logits=s["max_n_logits"],
+        desired_logit_prob=s["desired_logit_prob"],
+        max_feature_nodes=s["max_feature_nodes"],
+        batch_size=s["batch_size"],
+    )
     t["attribute"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    node_mask, edge_mask, cumulative = prune_graph(graph, s["node_threshold"],
-                                                   s["edge_threshold"])
+    node_mask, edge_mask, cumulative = prune_graph(graph, s["node_threshold"], s["edge_threshold"])
     t["prune"] = time.perf_counter() - t0
     # the steps of create_graph_files after its own (second) pruning
     t0 = time.perf_counter()
     tokenizer = model.tokenizer
     nodes = cgf.create_nodes(graph, node_mask, tokenizer, cumulative)
     used_nodes, used_edges = cgf.create_used_nodes_and_edges(graph, nodes, edge_mask)
-    doc = cgf.build_model(graph, used_nodes, used_edges, "bench", "bench", s["node_threshold"],
-                          tokenizer)
+    doc = cgf.build_model(
+        graph, used_nodes, used_edges, "bench", "bench", s["node_threshold"], tokenizer
+    )
     (out / "graph.json").write_text(doc.model_dump_json())
     t["export"] = time.perf_counter() - t0
     peak = peak_rss_mb()
@@ -147,17 +172,26 @@ def run_ct(spec: dict, out: Path) -> dict:
 
     n_f, n_l = len(graph.selected_features), len(graph.logit_targets)
     adjacency, edge_rows = _compact(graph.adjacency_matrix, n_f, n_l, edge_mask)
-    save_file({
-        "adjacency": adjacency, "edge_mask": edge_rows, "node_mask": node_mask.contiguous(),
-        "selected_features": graph.selected_features.long(),
-        "active_features": graph.active_features.long().contiguous(),
-        "logit_tokens": graph.logit_token_ids.long(),
-        "logit_probabilities": graph.logit_probabilities.float(),
-        "input_tokens": graph.input_tokens.long(),
-    }, str(out / "compare.safetensors"))
-    return {"times": t, "baseline_rss_mb": base, "peak_rss_mb": peak,
-            "n_active_features": len(graph.active_features),
-            "n_nodes": int(graph.adjacency_matrix.shape[0])}
+    save_file(
+        {
+            "adjacency": adjacency,
+            "edge_mask": edge_rows,
+            "node_mask": node_mask.contiguous(),
+            "selected_features": graph.selected_features.long(),
+            "active_features": graph.active_features.long().contiguous(),
+            "logit_tokens": graph.logit_token_ids.long(),
+            "logit_probabilities": graph.logit_probabilities.float(),
+            "input_tokens": graph.input_tokens.long(),
+        },
+        str(out / "compare.safetensors"),
+    )
+    return {
+        "times": t,
+        "baseline_rss_mb": base,
+        "peak_rss_mb": peak,
+        "n_active_features": len(graph.active_features),
+        "n_nodes": int(graph.adjacency_matrix.shape[0]),
+    }
 
 
 def main() -> None:

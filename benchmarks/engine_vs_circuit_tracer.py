@@ -32,14 +32,27 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_compare import compare_graphs  # noqa: E402
 
-MODEL = {"n_layers": 8, "d_model": 128, "n_heads": 4, "d_head": 32, "n_kv": 2, "d_mlp": 512,
-         "d_vocab": 512, "n_ctx": 2048, "window_size": 512}
+MODEL = {
+    "n_layers": 8,
+    "d_model": 128,
+    "n_heads": 4,
+    "d_head": 32,
+    "n_kv": 2,
+    "d_mlp": 512,
+    "d_vocab": 512,
+    "n_ctx": 2048,
+    "window_size": 512,
+}
 CASES = {
     "a": {"n_tokens": 32, "l0": 40.0, "settings": {"max_feature_nodes": 2000, "batch_size": 256}},
     "b": {"n_tokens": 1000, "l0": 8.0, "settings": {"max_feature_nodes": 500, "batch_size": 256}},
 }
-BASE_SETTINGS = {"max_n_logits": 10, "desired_logit_prob": 0.95, "node_threshold": 0.8,
-                 "edge_threshold": 0.98}
+BASE_SETTINGS = {
+    "max_n_logits": 10,
+    "desired_logit_prob": 0.95,
+    "node_threshold": 0.8,
+    "edge_threshold": 0.98,
+}
 WORKER = ROOT / "benchmarks" / "bench_workers.py"
 
 
@@ -48,8 +61,13 @@ def make_spec(case: str, workdir: Path) -> dict:
     rng = random.Random(1000 + c["n_tokens"])
     ids = [1] + [rng.randrange(4, MODEL["d_vocab"]) for _ in range(c["n_tokens"] - 1)]
     return {
-        "model": MODEL, "seed": 7, "d_transcoder": 4096, "l0": c["l0"], "token_ids": ids,
-        "model_dir": str(workdir / "model"), "transcoders_dir": str(workdir / f"tc_{case}"),
+        "model": MODEL,
+        "seed": 7,
+        "d_transcoder": 4096,
+        "l0": c["l0"],
+        "token_ids": ids,
+        "model_dir": str(workdir / "model"),
+        "transcoders_dir": str(workdir / f"tc_{case}"),
         "settings": {**BASE_SETTINGS, **c["settings"]},
     }
 
@@ -81,8 +99,9 @@ def run_worker(python: str, mode: str, spec: dict, out: Path, cap: str | None) -
 def build_weights(python: str, spec: dict, spec_file: Path) -> bool:
     spec_file.parent.mkdir(parents=True, exist_ok=True)
     spec_file.write_text(json.dumps(spec))
-    proc = subprocess.run([python, str(WORKER), "build", str(spec_file)], cwd=ROOT,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [python, str(WORKER), "build", str(spec_file)], cwd=ROOT, capture_output=True, text=True
+    )
     if proc.returncode != 0:
         print(f"  building weights failed: {proc.stderr.strip().splitlines()[-1:]}")
     return proc.returncode == 0
@@ -93,11 +112,13 @@ def fmt_run(name: str, r: dict) -> str:
         return f"  {name:>4}: FAILED (exit {r['returncode']}): {r['error']}"
     t = r["times"]
     total = t["attribute"] + t["prune"] + t["export"]
-    return (f"  {name:>4}: attribute {t['attribute']:7.2f} s  prune {t['prune']:6.2f} s  "
-            f"export {t['export']:6.2f} s  (total {total:7.2f} s; load {t['load']:.2f} s)  "
-            f"peak RSS {r['peak_rss_mb']:7.0f} MB, above import baseline "
-            f"{r['peak_rss_mb'] - r['baseline_rss_mb']:7.0f} MB; "
-            f"{r['n_active_features']} active features, {r['n_nodes']} nodes")
+    return (
+        f"  {name:>4}: attribute {t['attribute']:7.2f} s  prune {t['prune']:6.2f} s  "
+        f"export {t['export']:6.2f} s  (total {total:7.2f} s; load {t['load']:.2f} s)  "
+        f"peak RSS {r['peak_rss_mb']:7.0f} MB, above import baseline "
+        f"{r['peak_rss_mb'] - r['baseline_rss_mb']:7.0f} MB; "
+        f"{r['n_active_features']} active features, {r['n_nodes']} nodes"
+    )
 
 
 def ratios(ours: dict, ct: dict) -> str:
@@ -109,16 +130,19 @@ def ratios(ours: dict, ct: dict) -> str:
     above_o = ours["peak_rss_mb"] - ours["baseline_rss_mb"]
     above_c = ct["peak_rss_mb"] - ct["baseline_rss_mb"]
     parts = [f"{k} {to[k] / tc[k]:.2f}x" for k in ("attribute", "prune", "export")]
-    return (f"  ratios ours/c-t: time {', '.join(parts)}, end-to-end {tot_o / tot_c:.2f}x; "
-            f"peak RSS {ours['peak_rss_mb'] / ct['peak_rss_mb']:.2f}x total, "
-            f"{above_o / above_c:.2f}x above baseline")
+    return (
+        f"  ratios ours/c-t: time {', '.join(parts)}, end-to-end {tot_o / tot_c:.2f}x; "
+        f"peak RSS {ours['peak_rss_mb'] / ct['peak_rss_mb']:.2f}x total, "
+        f"{above_o / above_c:.2f}x above baseline"
+    )
 
 
 def compare_pair(workdir: Path, a: str, b: str, ours: dict, ct: dict) -> str:
     if not (ours["ok"] and ct["ok"]):
         return "  graphs: not compared (a run failed)"
-    ok, detail = compare_graphs(workdir / a / "compare.safetensors",
-                                workdir / b / "compare.safetensors")
+    ok, detail = compare_graphs(
+        workdir / a / "compare.safetensors", workdir / b / "compare.safetensors"
+    )
     return f"  graphs equal: {'YES' if ok else 'NO'} ({detail})"
 
 
@@ -134,8 +158,11 @@ def reused_ct(wd: Path, case: str) -> tuple[dict, int] | None:
 def run_case(case: str, args: argparse.Namespace) -> None:
     wd = args.workdir
     spec = make_spec(case, wd)
-    print(f"case ({case}): {len(spec['token_ids'])} tokens, settings {spec['settings']}, "
-          f"cap {args.mem_cap}", flush=True)
+    print(
+        f"case ({case}): {len(spec['token_ids'])} tokens, settings {spec['settings']}, "
+        f"cap {args.mem_cap}",
+        flush=True,
+    )
     if not build_weights(args.ct_python, spec, wd / f"build_{case}.spec.json"):
         raise SystemExit(1)
     ours = run_worker(args.ours_python, "ours", spec, wd / f"ours_{case}", args.mem_cap)
@@ -176,10 +203,17 @@ def main() -> int:
     p.add_argument("--workdir", type=Path, default=ROOT / "var" / "bench")
     p.add_argument("--mem-cap", default="6G", help="prlimit --as for every run (default 6G)")
     p.add_argument("--min-batch", type=int, default=8, help="case b: smallest c-t batch tried")
-    p.add_argument("--ct-start-batch", type=int, default=None,
-                   help="case b: first c-t batch to try (default: the case's 256)")
-    p.add_argument("--reuse-ct", action="store_true",
-                   help="reuse the c-t result of an earlier run in --workdir (same case)")
+    p.add_argument(
+        "--ct-start-batch",
+        type=int,
+        default=None,
+        help="case b: first c-t batch to try (default: the case's 256)",
+    )
+    p.add_argument(
+        "--reuse-ct",
+        action="store_true",
+        help="reuse the c-t result of an earlier run in --workdir (same case)",
+    )
     args = p.parse_args()
     for case in args.case or sorted(CASES):
         run_case(case, args)

@@ -29,27 +29,76 @@ sys.path.insert(0, str(ROOT))
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
-def synthetic_graph(n_nodes: int = 5000, n_links: int = 50000, n_tokens: int = 20, n_layers: int = 26, seed: int = 0) -> dict[str, Any]:
+def synthetic_graph(
+    n_nodes: int = 5000, n_links: int = 50000, n_tokens: int = 20, n_layers: int = 26, seed: int = 0
+) -> dict[str, Any]:
     rng = random.Random(seed)
     tokens = ["<bos>"] + [f" tok{i}" for i in range(1, n_tokens)]
     nodes: list[dict[str, Any]] = []
     for ctx in range(n_tokens):
-        nodes.append({"node_id": f"E_{100 + ctx}_{ctx}", "feature": 100 + ctx, "layer": "E", "ctx_idx": ctx, "feature_type": "embedding", "influence": 0.1, "activation": None, "clerp": ""})
+        nodes.append(
+            {
+                "node_id": f"E_{100 + ctx}_{ctx}",
+                "feature": 100 + ctx,
+                "layer": "E",
+                "ctx_idx": ctx,
+                "feature_type": "embedding",
+                "influence": 0.1,
+                "activation": None,
+                "clerp": "",
+            }
+        )
     n_logits = 10
     for k in range(n_logits):
-        nodes.append({"node_id": f"{n_layers + 1}_{900 + k}_{n_tokens - 1}", "feature": 900 + k, "layer": str(n_layers + 1), "ctx_idx": n_tokens - 1, "feature_type": "logit", "token_prob": 0.5 / (k + 1), "influence": None, "activation": None, "clerp": f'Output " w{k}" (p={0.5 / (k + 1):.3f})'})
+        nodes.append(
+            {
+                "node_id": f"{n_layers + 1}_{900 + k}_{n_tokens - 1}",
+                "feature": 900 + k,
+                "layer": str(n_layers + 1),
+                "ctx_idx": n_tokens - 1,
+                "feature_type": "logit",
+                "token_prob": 0.5 / (k + 1),
+                "influence": None,
+                "activation": None,
+                "clerp": f'Output " w{k}" (p={0.5 / (k + 1):.3f})',
+            }
+        )
     for layer in range(n_layers):
         for ctx in range(1, n_tokens):
-            nodes.append({"node_id": f"0_{layer}_{ctx}", "feature": -1, "layer": str(layer), "ctx_idx": ctx, "feature_type": "mlp reconstruction error", "influence": rng.uniform(0, 0.8), "activation": None, "clerp": ""})
+            nodes.append(
+                {
+                    "node_id": f"0_{layer}_{ctx}",
+                    "feature": -1,
+                    "layer": str(layer),
+                    "ctx_idx": ctx,
+                    "feature_type": "mlp reconstruction error",
+                    "influence": rng.uniform(0, 0.8),
+                    "activation": None,
+                    "clerp": "",
+                }
+            )
     index = 0
     while len(nodes) < n_nodes:
         layer = rng.randrange(n_layers)
         ctx = rng.randrange(1, n_tokens)
         index += 1
-        nodes.append({"node_id": f"{layer}_{10000 + index}_{ctx}", "feature": 10000 + index, "layer": str(layer), "ctx_idx": ctx, "feature_type": "cross layer transcoder", "influence": rng.uniform(0, 0.8), "activation": rng.uniform(0, 10), "clerp": f"feature {index}"})
+        nodes.append(
+            {
+                "node_id": f"{layer}_{10000 + index}_{ctx}",
+                "feature": 10000 + index,
+                "layer": str(layer),
+                "ctx_idx": ctx,
+                "feature_type": "cross layer transcoder",
+                "influence": rng.uniform(0, 0.8),
+                "activation": rng.uniform(0, 10),
+                "clerp": f"feature {index}",
+            }
+        )
 
     def band(n: dict) -> int:
-        return {"embedding": 0, "logit": n_layers + 1}.get(n["feature_type"], int(n["layer"]) + 1 if n["layer"] != "E" else 0)
+        return {"embedding": 0, "logit": n_layers + 1}.get(
+            n["feature_type"], int(n["layer"]) + 1 if n["layer"] != "E" else 0
+        )
 
     targets = [n for n in nodes if n["feature_type"] in ("cross layer transcoder", "logit")]
     sources = sorted(nodes, key=band)
@@ -67,10 +116,25 @@ def synthetic_graph(n_nodes: int = 5000, n_links: int = 50000, n_tokens: int = 2
         if s["ctx_idx"] > t["ctx_idx"] or (s["node_id"], t["node_id"]) in seen:
             continue
         seen.add((s["node_id"], t["node_id"]))
-        links.append({"source": s["node_id"], "target": t["node_id"], "weight": round(rng.gauss(0, 1), 4)})
+        links.append(
+            {"source": s["node_id"], "target": t["node_id"], "weight": round(rng.gauss(0, 1), 4)}
+        )
     return {
-        "metadata": {"slug": "synthetic-5k", "scan": "bench-model", "prompt_tokens": tokens, "prompt": "".join(tokens), "node_threshold": 0.8, "schema_version": 1},
-        "qParams": {"pinnedIds": [], "supernodes": [], "linkType": "both", "clickedId": "", "sg_pos": ""},
+        "metadata": {
+            "slug": "synthetic-5k",
+            "scan": "bench-model",
+            "prompt_tokens": tokens,
+            "prompt": "".join(tokens),
+            "node_threshold": 0.8,
+            "schema_version": 1,
+        },
+        "qParams": {
+            "pinnedIds": [],
+            "supernodes": [],
+            "linkType": "both",
+            "clickedId": "",
+            "sg_pos": "",
+        },
         "nodes": nodes,
         "links": links,
     }
@@ -88,9 +152,13 @@ def render_page(site: Path) -> None:
 
     request = RequestFactory().get("/graphs/bench/")
     request.user = AnonymousUser()
-    body = render_to_string("graphs/explorer.html", {"graph": SimpleNamespace(id="bench")}, request=request)
+    body = render_to_string(
+        "graphs/explorer.html", {"graph": SimpleNamespace(id="bench")}, request=request
+    )
     (site / "graphs" / "bench").mkdir(parents=True, exist_ok=True)
-    (site / "graphs" / "bench" / "index.html").write_text(f"<!doctype html><html><head><meta charset='utf-8'></head><body>{body}</body></html>")
+    (site / "graphs" / "bench" / "index.html").write_text(
+        f"<!doctype html><html><head><meta charset='utf-8'></head><body>{body}</body></html>"
+    )
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -175,7 +243,9 @@ def main() -> int:
         largest = max(fixtures.glob("*.json"), key=lambda p: p.stat().st_size)
         graphs[f"real fixture {largest.name}"] = json.loads(largest.read_text())
     load = os.getloadavg()
-    print(f"machine: {os.cpu_count()} CPUs, load average {load[0]:.1f} (timings scale with contention)")
+    print(
+        f"machine: {os.cpu_count()} CPUs, load average {load[0]:.1f} (timings scale with contention)"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp)
         (site / "static").symlink_to(ROOT / "webapp" / "static")
@@ -188,14 +258,37 @@ def main() -> int:
                 data_dir = site / "api" / "graphs" / "bench" / "data"
                 data_dir.mkdir(parents=True, exist_ok=True)
                 (data_dir / "index.html").write_text(json.dumps(graph))
-                runs = [measure(browser, f"{base}/graphs/bench/", opts.hovers) for _ in range(opts.runs)]
-                med = {k: statistics.median(r[k] for r in runs) for k in ("data_loaded", "first_render", "interactive", "hover_p50", "hover_p95", "handler_p50", "handler_p95")}
-                print(f"{name}: {len(graph['nodes'])} nodes, {len(graph['links'])} links, {runs[0]['visible']} visible; median of {opts.runs} runs")
-                print(f"  graph JSON fetched+parsed at {med['data_loaded']:.0f} ms after navigation")
-                print(f"  first render      {med['first_render']:.0f} ms after navigation (goal < 1500 ms)")
+                runs = [
+                    measure(browser, f"{base}/graphs/bench/", opts.hovers) for _ in range(opts.runs)
+                ]
+                med = {
+                    k: statistics.median(r[k] for r in runs)
+                    for k in (
+                        "data_loaded",
+                        "first_render",
+                        "interactive",
+                        "hover_p50",
+                        "hover_p95",
+                        "handler_p50",
+                        "handler_p95",
+                    )
+                }
+                print(
+                    f"{name}: {len(graph['nodes'])} nodes, {len(graph['links'])} links, {runs[0]['visible']} visible; median of {opts.runs} runs"
+                )
+                print(
+                    f"  graph JSON fetched+parsed at {med['data_loaded']:.0f} ms after navigation"
+                )
+                print(
+                    f"  first render      {med['first_render']:.0f} ms after navigation (goal < 1500 ms)"
+                )
                 print(f"  time to interactive {med['interactive']:.0f} ms after navigation")
-                print(f"  hover response    p50 {med['hover_p50']:.1f} ms, p95 {med['hover_p95']:.1f} ms (goal < 50 ms; event to painted frame; hits {runs[0]['hover_hits']})")
-                print(f"  hover handler     p50 {med['handler_p50']:.1f} ms, p95 {med['handler_p95']:.1f} ms (main-thread work of the event)")
+                print(
+                    f"  hover response    p50 {med['hover_p50']:.1f} ms, p95 {med['hover_p95']:.1f} ms (goal < 50 ms; event to painted frame; hits {runs[0]['hover_hits']})"
+                )
+                print(
+                    f"  hover handler     p50 {med['handler_p50']:.1f} ms, p95 {med['handler_p95']:.1f} ms (main-thread work of the event)"
+                )
             browser.close()
         server.shutdown()
     return 0

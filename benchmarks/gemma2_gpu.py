@@ -29,8 +29,17 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SMALL = {"n_layers": 4, "d_model": 256, "d_head": 64, "n_heads": 4, "n_key_value_heads": 2,
-         "d_mlp": 1024, "d_vocab": 4096, "n_ctx": 512, "window_size": 64}
+SMALL = {
+    "n_layers": 4,
+    "d_model": 256,
+    "d_head": 64,
+    "n_heads": 4,
+    "n_key_value_heads": 2,
+    "d_mlp": 1024,
+    "d_vocab": 4096,
+    "n_ctx": 512,
+    "window_size": 64,
+}
 
 
 def gemma2_config(small: bool, device: str, dtype: torch.dtype):
@@ -77,14 +86,27 @@ def write_gemmascope_set(out: Path, model, tokens: torch.Tensor, d_tc: int, l0: 
         w_dec = torch.randn(d_tc, d, generator=gen, device=dev) * (0.5 / math.sqrt(d))
         rel = f"layer_{layer}/width_{d_tc // 1024}k/average_l0_{round(l0)}/params.npz"
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
-        np.savez(out / rel, W_enc=w_enc.cpu().numpy(), W_dec=w_dec.cpu().numpy(),
-                 b_enc=b_enc.cpu().numpy(), b_dec=torch.zeros(d).numpy(),
-                 threshold=thr.cpu().numpy())
+        np.savez(
+            out / rel,
+            W_enc=w_enc.cpu().numpy(),
+            W_dec=w_dec.cpu().numpy(),
+            b_enc=b_enc.cpu().numpy(),
+            b_dec=torch.zeros(d).numpy(),
+            threshold=thr.cpu().numpy(),
+        )
         files.append(rel)
         del w_enc, w_dec, pre
-    (out / "config.yaml").write_text(yaml.safe_dump({
-        "model_kind": "transcoder_set", "feature_input_hook": "ln2.hook_normalized",
-        "feature_output_hook": "hook_mlp_out", "transcoders": files}, sort_keys=False))
+    (out / "config.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "model_kind": "transcoder_set",
+                "feature_input_hook": "ln2.hook_normalized",
+                "feature_output_hook": "hook_mlp_out",
+                "transcoders": files,
+            },
+            sort_keys=False,
+        )
+    )
 
 
 def sync(device: str) -> None:
@@ -102,8 +124,9 @@ def main() -> int:
     p.add_argument("--device", default="cuda")
     p.add_argument("--dtype", default="float32", choices=["float32", "bfloat16"])
     p.add_argument("--n-tokens", type=int, default=None, help="default 64 (16 with --small)")
-    p.add_argument("--max-feature-nodes", type=int, default=None,
-                   help="default 5000 (300 with --small)")
+    p.add_argument(
+        "--max-feature-nodes", type=int, default=None, help="default 5000 (300 with --small)"
+    )
     p.add_argument("--d-transcoder", type=int, default=None, help="default 16384 (2048 small)")
     p.add_argument("--l0", type=float, default=75.0, help="target active features per token")
     p.add_argument("--batch-size", type=int, default=256)
@@ -123,13 +146,15 @@ def main() -> int:
     cfg = gemma2_config(args.small, args.device, dtype)
     model = build_model(cfg)
     gen = torch.Generator().manual_seed(2)
-    tokens = torch.cat([torch.tensor([2]), torch.randint(3, cfg.d_vocab, (n_tokens - 1,),
-                                                         generator=gen)]).to(args.device)
+    tokens = torch.cat(
+        [torch.tensor([2]), torch.randint(3, cfg.d_vocab, (n_tokens - 1,), generator=gen)]
+    ).to(args.device)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="gemma2_gpu_"))
     try:
         write_gemmascope_set(workdir, model, tokens, d_tc, args.l0)
-        transcoders = engine.load_transcoders(str(workdir), model=model, device=args.device,
-                                              dtype=dtype)
+        transcoders = engine.load_transcoders(
+            str(workdir), model=model, device=args.device, dtype=dtype
+        )
     finally:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -152,19 +177,26 @@ def main() -> int:
 
     n_active = len(result.active_features)
     figures = {
-        "config": "small" if args.small else "gemma-2-2b", "device": args.device,
-        "dtype": args.dtype, "n_tokens": n_tokens, "d_transcoder": d_tc,
+        "config": "small" if args.small else "gemma-2-2b",
+        "device": args.device,
+        "dtype": args.dtype,
+        "n_tokens": n_tokens,
+        "d_transcoder": d_tc,
         "active_features": n_active,
         "l0_per_token_per_layer": round(n_active / ((n_tokens - 1) * cfg.n_layers), 1),
-        "max_feature_nodes": cap, "batch_size": args.batch_size,
-        "setup_s": round(setup_s, 2), "attribute_s": round(attribute_s, 2),
+        "max_feature_nodes": cap,
+        "batch_size": args.batch_size,
+        "setup_s": round(setup_s, 2),
+        "attribute_s": round(attribute_s, 2),
         "prune_s": round(prune_s, 2),
     }
     if args.device.startswith("cuda"):
         peak = torch.cuda.max_memory_allocated()
-        figures.update(peak_gpu_gib=round(gib(peak), 2),
-                       peak_gpu_above_weights_gib=round(gib(peak - resident), 2),
-                       gpu=torch.cuda.get_device_name())
+        figures.update(
+            peak_gpu_gib=round(gib(peak), 2),
+            peak_gpu_above_weights_gib=round(gib(peak - resident), 2),
+            gpu=torch.cuda.get_device_name(),
+        )
     print(json.dumps(figures, indent=2))
     return 0
 

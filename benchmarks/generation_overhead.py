@@ -29,28 +29,54 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 ENGINE_PHASES = {"loading", "forward", "logit rows", "feature rows", "pruning", "export"}
-PROMPTS = ["the capital of France is", "the capital of Texas is", "the city of Paris is",
-           "the opposite of hot is", "Michael Jordan plays the sport of", "the sun and the moon",
-           "the dog and the cat", "the red house of the city", "one two three four",
-           "the big river and the mountain", "the team player of the game", "the capital of Spain is"]
+PROMPTS = [
+    "the capital of France is",
+    "the capital of Texas is",
+    "the city of Paris is",
+    "the opposite of hot is",
+    "Michael Jordan plays the sport of",
+    "the sun and the moon",
+    "the dog and the cat",
+    "the red house of the city",
+    "one two three four",
+    "the big river and the mountain",
+    "the team player of the game",
+    "the capital of Spain is",
+]
 
 
 def setup(tmp: Path) -> tuple[str, Path]:
-    if not os.environ.get("REDIS_URL") or not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+    if not os.environ.get("REDIS_URL") or not os.environ.get("DATABASE_URL", "").startswith(
+        "postgres"
+    ):
         sys.exit("error: set DATABASE_URL (PostgreSQL) and REDIS_URL (see the docstring)")
     from inference_worker.engine.tiny import build_tiny_model_dir, build_tiny_transcoders
 
     model = build_tiny_model_dir(tmp / "model")
     transcoders = build_tiny_transcoders(tmp / "transcoders", model, kind="plt")
     queue = f"cpu.bench-{uuid.uuid4().hex[:6]}"
-    entry = {"id": "bench-tiny", "display_name": "bench", "queue": queue, "model": str(model),
-             "transcoders": str(transcoders), "tokenizer": str(model), "max_prompt_tokens": 32,
-             "batch_size": 16, "settings": {"max_feature_nodes": {"default": 40}}}
+    entry = {
+        "id": "bench-tiny",
+        "display_name": "bench",
+        "queue": queue,
+        "model": str(model),
+        "transcoders": str(transcoders),
+        "tokenizer": str(model),
+        "max_prompt_tokens": 32,
+        "batch_size": 16,
+        "settings": {"max_feature_nodes": {"default": 40}},
+    }
     models_file = tmp / "models.json"
     models_file.write_text(json.dumps([entry]))
-    os.environ.update({"GENERATION_MODELS_FILE": str(models_file), "GENERATION_EMBEDDED": "false",
-                       "GENERATION_JOBS_PER_HOUR": "100000", "GENERATION_MAX_QUEUED": "100000",
-                       "DJANGO_SETTINGS_MODULE": "webapp.settings"})
+    os.environ.update(
+        {
+            "GENERATION_MODELS_FILE": str(models_file),
+            "GENERATION_EMBEDDED": "false",
+            "GENERATION_JOBS_PER_HOUR": "100000",
+            "GENERATION_MAX_QUEUED": "100000",
+            "DJANGO_SETTINGS_MODULE": "webapp.settings",
+        }
+    )
     import django
 
     django.setup()
@@ -70,10 +96,33 @@ def start_worker(queue: str, log: Path, threads: int | None = None):
         env.update(OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
     out = open(log, "ab")  # noqa: SIM115 - lives as long as the worker
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "webapp", "worker", "-Q", queue, "-c", "1",
-         "--pool", "prefork", "-n", f"bench-{uuid.uuid4().hex[:6]}@%h", "--without-gossip",
-         "--without-mingle", "--without-heartbeat", "-l", "WARNING"],
-        cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "webapp",
+            "worker",
+            "-Q",
+            queue,
+            "-c",
+            "1",
+            "--pool",
+            "prefork",
+            "-n",
+            f"bench-{uuid.uuid4().hex[:6]}@%h",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-l",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     return proc
 
 
@@ -103,8 +152,14 @@ def submit(user, prompt: str):
 
     entry = get_entry("bench-tiny")
     settings = {name: spec.default for name, spec in entry.settings.items()}
-    req = GenerationRequest(entry=entry, prompt=prompt, slug="bench", visibility="private",
-                            settings=settings, fresh=True)
+    req = GenerationRequest(
+        entry=entry,
+        prompt=prompt,
+        slug="bench",
+        visibility="private",
+        settings=settings,
+        fresh=True,
+    )
     return start_generation(user, req).job
 
 
@@ -157,7 +212,11 @@ def wait_ready(user, n_workers: int) -> None:
             if time.monotonic() > deadline:
                 sys.exit("error: workers did not warm up in 300 s")
             time.sleep(0.2)
-        warm |= set(GenerationJob.objects.filter(pk__in=ids, state="succeeded").values_list("worker", flat=True))
+        warm |= set(
+            GenerationJob.objects.filter(pk__in=ids, state="succeeded").values_list(
+                "worker", flat=True
+            )
+        )
 
 
 def throughput(user, n_jobs: int) -> float:
@@ -198,7 +257,10 @@ def main() -> None:
         procs = [start_worker(queue, tmp / "worker-0.log", args.threads)]
         try:
             wait_ready(user, 1)
-            traced = [asyncio.run(traced_job(user, PROMPTS[i % len(PROMPTS)])) for i in range(args.samples)]
+            traced = [
+                asyncio.run(traced_job(user, PROMPTS[i % len(PROMPTS)]))
+                for i in range(args.samples)
+            ]
             one = throughput(user, args.jobs)
             procs.append(start_worker(queue, tmp / "worker-1.log", args.threads))
             wait_ready(user, 2)
@@ -210,12 +272,16 @@ def main() -> None:
             GenerationJob.objects.filter(owner=user).delete()
             user.delete()
         threads = args.threads or "all"
-        print(f"generation overhead on a tiny model ({os.cpu_count()} CPUs, torch threads per worker: {threads})")
+        print(
+            f"generation overhead on a tiny model ({os.cpu_count()} CPUs, torch threads per worker: {threads})"
+        )
         print(f"submit -> first event        {fmt([t['submit_to_first_event'] for t in traced])}")
         print(f"last engine step -> stored   {fmt([t['engine_to_stored'] for t in traced])}")
         print(f"event latency                {fmt([x for t in traced for x in t['latencies']])}")
         print(f"throughput, 1 worker         {one:7.1f} jobs/min ({args.jobs} jobs)")
-        print(f"throughput, 2 workers        {two:7.1f} jobs/min ({args.jobs} jobs)  x{two / one:.2f}")
+        print(
+            f"throughput, 2 workers        {two:7.1f} jobs/min ({args.jobs} jobs)  x{two / one:.2f}"
+        )
 
 
 if __name__ == "__main__":

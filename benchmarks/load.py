@@ -69,17 +69,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, help="measured seconds per level (60; quick 15)")
     parser.add_argument("--warmup", type=float, help="unmeasured seconds per level (10; quick 5)")
     parser.add_argument(
-        "--quick", action="store_true",
+        "--quick",
+        action="store_true",
         help="15 s per level, 5 s warm-up, 30 filler graphs and 20 seed subgraphs",
     )
     parser.add_argument(
-        "--think-time", default="1,3",
+        "--think-time",
+        default="1,3",
         help="MIN,MAX seconds a user waits between requests (default 1,3: a busy scripted "
         "client; people reading a graph wait longer, e.g. 5,15)",
     )
     parser.add_argument("--web-workers", type=int, default=2, help="uvicorn --workers")
     parser.add_argument(
-        "--db-pool", type=int, default=8,
+        "--db-pool",
+        type=int,
+        default=8,
         help="DATABASE_POOL_MAX_SIZE per uvicorn worker; 0 = persistent connections, no pool",
     )
     parser.add_argument("--accounts", type=int, default=20)
@@ -108,14 +112,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def pg_connections(stack: Stack) -> int:
     done = subprocess.run(
-        ["psql", f"{stack.options.pg_url.rstrip('/')}/postgres", "-At", "-c",
-         f"SELECT count(*) FROM pg_stat_activity WHERE datname = '{stack.options.database}'"],
-        capture_output=True, text=True, timeout=10,
+        [
+            "psql",
+            f"{stack.options.pg_url.rstrip('/')}/postgres",
+            "-At",
+            "-c",
+            f"SELECT count(*) FROM pg_stat_activity WHERE datname = '{stack.options.database}'",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=10,
     )
     return int(done.stdout.strip() or 0)
 
 
-def run_level(env: Environment, stack: Stack, users: int, args: argparse.Namespace) -> dict[str, Any]:
+def run_level(
+    env: Environment, stack: Stack, users: int, args: argparse.Namespace
+) -> dict[str, Any]:
     runner = env.runner
     runner.start(users, spawn_rate=max(10.0, users / 5.0))
     gevent.sleep(users / max(10.0, users / 5.0) + args.warmup)  # ramp-up, then warm-up
@@ -167,9 +180,16 @@ def run_level(env: Environment, stack: Stack, users: int, args: argparse.Namespa
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     options = StackOptions(
-        pg_url=args.pg_url, database=args.database, redis_url=args.redis_url,
-        web_workers=args.web_workers, accounts=args.accounts, filler_graphs=args.filler_graphs,
-        subgraphs=args.subgraphs, jobs_per_hour=100_000, max_queued=2, db_pool=args.db_pool,
+        pg_url=args.pg_url,
+        database=args.database,
+        redis_url=args.redis_url,
+        web_workers=args.web_workers,
+        accounts=args.accounts,
+        filler_graphs=args.filler_graphs,
+        subgraphs=args.subgraphs,
+        jobs_per_hour=100_000,
+        max_queued=2,
+        db_pool=args.db_pool,
     )
     stack = Stack(options)
 
@@ -182,7 +202,10 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, stop_on_sigterm)
     levels: list[dict[str, Any]] = []
     try:
-        print(f"setting up (database {args.database}, {args.web_workers} uvicorn workers) ...", flush=True)
+        print(
+            f"setting up (database {args.database}, {args.web_workers} uvicorn workers) ...",
+            flush=True,
+        )
         t0 = time.monotonic()
         stack.start()
         print(f"up in {time.monotonic() - t0:.0f} s at {stack.base_url}", flush=True)
@@ -197,7 +220,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         stack.close()
     report = {
-        "command": " ".join([Path(sys.argv[0]).name, *(argv if argv is not None else sys.argv[1:])]),
+        "command": " ".join(
+            [Path(sys.argv[0]).name, *(argv if argv is not None else sys.argv[1:])]
+        ),
         "config": {
             "web_workers": args.web_workers,
             "db_pool_per_web_worker": args.db_pool,
@@ -207,7 +232,9 @@ def main(argv: list[str] | None = None) -> int:
             "accounts": args.accounts,
             "filler_graphs": args.filler_graphs,
             "seed_subgraphs": args.subgraphs,
-            "graphs": [{k: g[k] for k in ("id", "slug", "byte_size")} for g in stack.seed["graphs"]],
+            "graphs": [
+                {k: g[k] for k in ("id", "slug", "byte_size")} for g in stack.seed["graphs"]
+            ],
             "load_generator": "locust (FastHttpUser), one process",
             "cpu_count": psutil.cpu_count(),
             "load_average_at_end": list(os.getloadavg()),

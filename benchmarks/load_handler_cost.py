@@ -42,10 +42,18 @@ def _asgi_get(
     its messages go to."""
     raw_path, _, query = path.partition("?")
     scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
-        "scheme": "http", "path": raw_path, "raw_path": raw_path.encode(),
-        "query_string": query.encode(), "root_path": "", "headers": headers,
-        "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 80),
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": raw_path,
+        "raw_path": raw_path.encode(),
+        "query_string": query.encode(),
+        "root_path": "",
+        "headers": headers,
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 80),
     }
     sent: list[dict[str, Any]] = []
     delivered = False
@@ -118,26 +126,47 @@ def main() -> int:
 
     from benchmarks.load_stack import REPO_ROOT, Stack, StackOptions
 
-    stack = Stack(StackOptions(
-        pg_url="postgres://postgres@127.0.0.1:5432", database=args.database,
-        redis_url=args.redis_url, web_workers=1, accounts=2, filler_graphs=30, subgraphs=20,
-        jobs_per_hour=20, max_queued=2,
-    ))
+    stack = Stack(
+        StackOptions(
+            pg_url="postgres://postgres@127.0.0.1:5432",
+            database=args.database,
+            redis_url=args.redis_url,
+            web_workers=1,
+            accounts=2,
+            filler_graphs=30,
+            subgraphs=20,
+            jobs_per_hour=20,
+            max_queued=2,
+        )
+    )
     try:
         stack.prepare()
         seed_file = stack.var_dir / "seed.json"
         seed_file.write_text(json.dumps(stack.seed))
         done = subprocess.run(
-            [sys.executable, "-m", "benchmarks.load_handler_cost", "--measure", str(seed_file),
-             "--requests", str(args.requests)],
-            cwd=REPO_ROOT, env=stack.server_env(), capture_output=True, text=True, timeout=900,
+            [
+                sys.executable,
+                "-m",
+                "benchmarks.load_handler_cost",
+                "--measure",
+                str(seed_file),
+                "--requests",
+                str(args.requests),
+            ],
+            cwd=REPO_ROOT,
+            env=stack.server_env(),
+            capture_output=True,
+            text=True,
+            timeout=900,
         )
         if done.returncode != 0:
             raise SystemExit(f"measuring failed:\n{done.stderr[-3000:]}")
         figures = json.loads(done.stdout.strip().splitlines()[-1])
     finally:
         stack.close()
-    print(f"CPU per request, {args.requests} requests in a row (load average {os.getloadavg()[0]:.1f})")
+    print(
+        f"CPU per request, {args.requests} requests in a row (load average {os.getloadavg()[0]:.1f})"
+    )
     print(f"{'endpoint':32} {'sync handler':>13} {'ASGI handler':>13}")
     for path, row in figures.items():
         print(f"{path:32} {row['sync_cpu_ms']:>10.2f} ms {row['asgi_cpu_ms']:>10.2f} ms")

@@ -21,9 +21,7 @@ def endpoint_figures(stats, duration_s: float) -> dict[str, dict[str, Any]]:
             "failures": entry.num_failures,
             "rps": round(entry.num_requests / duration_s, 2),
             "mean_ms": round(entry.avg_response_time, 1),
-            **{
-                key: entry.get_response_time_percentile(q) for key, q in PERCENTILES.items()
-            },
+            **{key: entry.get_response_time_percentile(q) for key, q in PERCENTILES.items()},
             "max_ms": round(entry.max_response_time or 0, 1),
         }
     return out
@@ -55,7 +53,9 @@ def summary(levels: list[dict[str, Any]]) -> dict[str, Any]:
     )
     return {
         "rps_held_at_zero_errors": max((level["rps"] for level in clean), default=0.0),
-        "users_at_that_rate": max(clean, key=lambda level: level["rps"])["users"] if clean else None,
+        "users_at_that_rate": max(clean, key=lambda level: level["rps"])["users"]
+        if clean
+        else None,
         "goal": {
             "what": f"{METADATA_ENDPOINT} p99 < {GOAL_P99_MS:g} ms at {GOAL_USERS} users",
             "p99_ms": metadata_p99,
@@ -85,10 +85,14 @@ def print_table(levels: list[dict[str, Any]], overall: dict[str, Any]) -> None:
                 f"{e['p50_ms']:>6.0f} {e['p95_ms']:>6.0f} {e['p99_ms']:>6.0f}"
             )
         for error in level["errors"][:10]:
-            print(f"   error x{error['count']}: {error['method']} {error['endpoint']}: {error['error'][:160]}")
+            print(
+                f"   error x{error['count']}: {error['method']} {error['endpoint']}: {error['error'][:160]}"
+            )
     goal = overall["goal"]
     print(
         f"\nrequests/s held at 0 errors: {overall['rps_held_at_zero_errors']:.1f} "
         f"(at {overall['users_at_that_rate']} users)"
     )
-    print(f"goal {goal['what']}: p99 = {goal['p99_ms']} ms -> {'met' if goal['met'] else 'NOT met'}")
+    print(
+        f"goal {goal['what']}: p99 = {goal['p99_ms']} ms -> {'met' if goal['met'] else 'NOT met'}"
+    )

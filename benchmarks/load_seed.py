@@ -42,8 +42,12 @@ def _seed(args: argparse.Namespace) -> dict[str, Any]:
     for i in range(args.accounts):
         out = io.StringIO()
         call_command(
-            "create_api_token", f"{ACCOUNT_PREFIX}{i:03d}", "--create-user",
-            "--name", "load benchmark", stdout=out,
+            "create_api_token",
+            f"{ACCOUNT_PREFIX}{i:03d}",
+            "--create-user",
+            "--name",
+            "load benchmark",
+            stdout=out,
         )
         tokens.append(out.getvalue().strip())
     users = list(get_user_model().objects.filter(username__startswith=ACCOUNT_PREFIX))
@@ -52,7 +56,8 @@ def _seed(args: argparse.Namespace) -> dict[str, Any]:
     for i in range(args.filler_graphs):
         document = build_graph_document(slug=f"filler-{i}", seed=i)
         graph = create_graph_from_upload(
-            users[i % len(users)], io.BytesIO(json.dumps(document).encode()),
+            users[i % len(users)],
+            io.BytesIO(json.dumps(document).encode()),
             visibility=Visibility.PUBLIC,
         )
         # Collaborators on filler graphs: list pages must not pay per collaborator.
@@ -81,7 +86,8 @@ def _seed(args: argparse.Namespace) -> dict[str, Any]:
         graph = Graph.objects.get(pk=graph_info["id"])
         pinned = graph_info["node_ids"][: 2 + i % 6]
         save_subgraph(
-            graph, users[i % len(users)],
+            graph,
+            users[i % len(users)],
             {"display_name": f"seed view {i}", "pinned_ids": pinned, "clerps": [[pinned[0], "x"]]},
         )
     return {"tokens": tokens, "graphs": real}

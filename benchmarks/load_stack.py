@@ -107,24 +107,46 @@ class Stack:
 
     def _psql(self, sql: str) -> None:
         subprocess.run(
-            ["psql", f"{self.options.pg_url.rstrip('/')}/postgres", "-q", "-v", "ON_ERROR_STOP=1",
-             "-c", sql],
-            check=True, capture_output=True, timeout=60,
+            [
+                "psql",
+                f"{self.options.pg_url.rstrip('/')}/postgres",
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-c",
+                sql,
+            ],
+            check=True,
+            capture_output=True,
+            timeout=60,
         )
 
     def _flush_redis(self) -> None:
         subprocess.run(
             ["redis-cli", "-u", self.options.redis_url, "FLUSHDB"],
-            check=True, capture_output=True, timeout=30,
+            check=True,
+            capture_output=True,
+            timeout=30,
         )
 
     def _run_seed(self) -> dict[str, Any]:
         done = subprocess.run(
-            [sys.executable, "-m", "benchmarks.load_seed",
-             "--accounts", str(self.options.accounts),
-             "--filler-graphs", str(self.options.filler_graphs),
-             "--subgraphs", str(self.options.subgraphs)],
-            cwd=REPO_ROOT, env=self.env(), capture_output=True, text=True, timeout=600,
+            [
+                sys.executable,
+                "-m",
+                "benchmarks.load_seed",
+                "--accounts",
+                str(self.options.accounts),
+                "--filler-graphs",
+                str(self.options.filler_graphs),
+                "--subgraphs",
+                str(self.options.subgraphs),
+            ],
+            cwd=REPO_ROOT,
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
         if done.returncode != 0:
             raise RuntimeError(f"seeding failed:\n{done.stderr[-3000:]}")
@@ -133,10 +155,21 @@ class Stack:
     def _start_server(self) -> None:
         port = free_port()
         self.server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "webapp.asgi:application",
-             "--host", "127.0.0.1", "--port", str(port),
-             "--workers", str(self.options.web_workers), "--no-access-log"],
-            cwd=REPO_ROOT, env=self.server_env(),
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "webapp.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(self.options.web_workers),
+                "--no-access-log",
+            ],
+            cwd=REPO_ROOT,
+            env=self.server_env(),
             start_new_session=True,
             stdout=open(self.var_dir / "server.log", "ab"),  # noqa: SIM115 - lives with the process
             stderr=subprocess.STDOUT,
@@ -153,7 +186,9 @@ class Stack:
                 if answer.status == 200:
                     return
             time.sleep(0.3)
-        raise RuntimeError(f"uvicorn did not answer /healthz/ in 60 s:\n{self.log_tail('server.log')}")
+        raise RuntimeError(
+            f"uvicorn did not answer /healthz/ in 60 s:\n{self.log_tail('server.log')}"
+        )
 
     def _start_worker(self) -> None:
         log_path = self.var_dir / "worker.log"
@@ -161,10 +196,33 @@ class Stack:
         # worker shares the 2 cores with the web tier, so it runs niced on one torch thread, to
         # measure the web tier rather than its fight with a CPU-bound forward pass.
         self.worker = subprocess.Popen(
-            ["nice", "-n", "10", sys.executable, "-m", "celery", "-A", "webapp", "worker",
-             "-Q", DEMO_QUEUE, "-c", "1", "--pool", "prefork", "-n", f"load-{os.getpid()}@%h",
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"],
-            cwd=REPO_ROOT, env={**self.env(), "OMP_NUM_THREADS": "1"}, start_new_session=True,
+            [
+                "nice",
+                "-n",
+                "10",
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "webapp",
+                "worker",
+                "-Q",
+                DEMO_QUEUE,
+                "-c",
+                "1",
+                "--pool",
+                "prefork",
+                "-n",
+                f"load-{os.getpid()}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-l",
+                "INFO",
+            ],
+            cwd=REPO_ROOT,
+            env={**self.env(), "OMP_NUM_THREADS": "1"},
+            start_new_session=True,
             stdout=open(log_path, "ab"),  # noqa: SIM115 - lives with the process
             stderr=subprocess.STDOUT,
         )
@@ -198,9 +256,18 @@ class Stack:
     def jobs_summary(self) -> dict[str, int]:
         """Generation jobs by state, read from the benchmark database."""
         done = subprocess.run(
-            ["psql", self.database_url, "-At", "-F", "\t", "-c",
-             "SELECT state, count(*) FROM graphs_generationjob GROUP BY state"],
-            capture_output=True, text=True, timeout=30,
+            [
+                "psql",
+                self.database_url,
+                "-At",
+                "-F",
+                "\t",
+                "-c",
+                "SELECT state, count(*) FROM graphs_generationjob GROUP BY state",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=30,
         )
         rows = [line.split("\t") for line in done.stdout.splitlines() if "\t" in line]
         return {state: int(count) for state, count in rows}

@@ -23,7 +23,8 @@ class ClosesWhenLayerIsDown:
         try:
             await super().__call__(scope, receive, send)  # type: ignore[misc]
         except _LAYER_DOWN as exc:
-            log.warning("websocket %s closed: the channel layer is unavailable (%s)",
-                        scope.get("path"), exc)
+            log.warning(
+                "websocket %s closed: the channel layer is unavailable (%s)", scope.get("path"), exc
+            )
             with contextlib.suppress(Exception):  # the client may be gone too
                 await send({"type": "websocket.close", "code": TRY_AGAIN_LATER})

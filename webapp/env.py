@@ -70,7 +70,9 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     return value
 
 
-def env_url(name: str, default: str | None, *, schemes: tuple[str, ...], required: bool = False) -> str | None:
+def env_url(
+    name: str, default: str | None, *, schemes: tuple[str, ...], required: bool = False
+) -> str | None:
     """A URL whose scheme is checked now, so a typo (`postgress://`, `localhost:6379`) fails at start
     instead of at the first query or task."""
     value = env_str(name, default, required=required)

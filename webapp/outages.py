@@ -29,7 +29,9 @@ def _outage_reason(exc: Exception) -> str | None:
     import redis.exceptions
     from kombu.exceptions import OperationalError as BrokerError
 
-    if isinstance(exc, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError | BrokerError):
+    if isinstance(
+        exc, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError | BrokerError
+    ):
         return "the queue and cache server (Redis) is unavailable"
     from graphs.storage import StorageUnavailable
 
@@ -51,9 +53,7 @@ def outage_response(request: HttpRequest, reason: str) -> HttpResponse:
     if _wants_json(request):
         response = JsonResponse({"detail": detail}, status=503)
     else:
-        response = HttpResponse(
-            render_to_string("outage.html", {"detail": detail}), status=503
-        )
+        response = HttpResponse(render_to_string("outage.html", {"detail": detail}), status=503)
     response["Retry-After"] = str(RETRY_AFTER_S)
     return response
 
@@ -69,6 +69,12 @@ class BackingServiceOutageMiddleware:
         reason = _outage_reason(exception)
         if reason is None:
             return None  # a real bug: Django's 500 handling and logging
-        log.warning("%s %s: %s (%s: %s)", request.method, request.path, reason,
-                    type(exception).__name__, str(exception).strip()[:200])
+        log.warning(
+            "%s %s: %s (%s: %s)",
+            request.method,
+            request.path,
+            reason,
+            type(exception).__name__,
+            str(exception).strip()[:200],
+        )
         return outage_response(request, reason)

@@ -190,7 +190,9 @@ X_FRAME_OPTIONS = "DENY"
 
 # --- rate limits (webapp/ratelimit.py, docs/security.md): counted in the cache; 0 turns one off ---
 # Failed logins per username + client IP, and per client IP, in a window of LOGIN_WINDOW_S.
-RATELIMIT_LOGIN_FAILURES_PER_USER_IP = env_int("RATELIMIT_LOGIN_FAILURES_PER_USER_IP", 10, minimum=0)
+RATELIMIT_LOGIN_FAILURES_PER_USER_IP = env_int(
+    "RATELIMIT_LOGIN_FAILURES_PER_USER_IP", 10, minimum=0
+)
 RATELIMIT_LOGIN_FAILURES_PER_IP = env_int("RATELIMIT_LOGIN_FAILURES_PER_IP", 50, minimum=0)
 RATELIMIT_LOGIN_WINDOW_S = env_int("RATELIMIT_LOGIN_WINDOW_S", 900, minimum=1)
 # New accounts per client IP per hour (sign-up page).

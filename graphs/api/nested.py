@@ -12,5 +12,7 @@ class NestedGraphMixin:
 
     def graph(self) -> Graph:
         if not hasattr(self, "_graph"):
-            self._graph = permissions.visible_graph_or_404(self.request.user, self.kwargs["graph_pk"])
+            self._graph = permissions.visible_graph_or_404(
+                self.request.user, self.kwargs["graph_pk"]
+            )
         return self._graph

@@ -121,7 +121,7 @@ class SubgraphViewSet(NestedGraphMixin, viewsets.GenericViewSet):
     @extend_schema(request=DuplicateSerializer, responses={201: SubgraphSerializer})
     @action(detail=True, methods=["post"], url_path="duplicate", url_name="duplicate")
     def duplicate(self, request, graph_pk=None, pk=None):
-        """"Save as mine": copy any subgraph you can see into a new one that you author."""
+        """ "Save as mine": copy any subgraph you can see into a new one that you author."""
         source = self.get_queryset().filter(pk=pk).first()
         if source is None:
             raise Http404

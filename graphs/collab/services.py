@@ -57,9 +57,11 @@ def set_collaborator(
         graph=graph, user=user, defaults={"role": role}
     )
     record(
-        graph, actor,
+        graph,
+        actor,
         Verb.COLLABORATOR_ADDED if created else Verb.COLLABORATOR_CHANGED,
-        user.get_username(), detail=f"as {role}",
+        user.get_username(),
+        detail=f"as {role}",
     )
     return collaborator
 

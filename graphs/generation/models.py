@@ -158,7 +158,9 @@ class QuotaGrant(models.Model):
 def limits_for(user) -> Limits:
     """Each limit is the most generous of the default tier and the user's unexpired grants."""
     best = default_limits()
-    grants = QuotaGrant.objects.filter(user=user, expires_at__gt=timezone.now()).select_related("tier")
+    grants = QuotaGrant.objects.filter(user=user, expires_at__gt=timezone.now()).select_related(
+        "tier"
+    )
     for grant in grants:
         tier = grant.tier
         best = Limits(

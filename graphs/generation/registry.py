@@ -151,7 +151,9 @@ def _entry_from_json(raw: dict[str, Any], source: str) -> ModelEntry:
                 maximum=base.kind(spec.get("max", base.maximum)),
             )
         fields = {k: v for k, v in raw.items() if k != "settings"}
-        fields.setdefault("weights_source", f"model {raw['model']}; transcoders {raw['transcoders']}")
+        fields.setdefault(
+            "weights_source", f"model {raw['model']}; transcoders {raw['transcoders']}"
+        )
         return ModelEntry(settings=specs, **fields)
     except (KeyError, TypeError, ValueError) as exc:
         raise ImproperlyConfigured(f"{source}: bad model entry {raw!r}: {exc}") from None

@@ -6,28 +6,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('graphs', '0003_generation_jobs'),
+        ("graphs", "0003_generation_jobs"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Activity',
+            name="Activity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('verb', models.CharField(choices=[('subgraph_saved', 'saved a subgraph'), ('subgraph_renamed', 'renamed a subgraph'), ('subgraph_deleted', 'deleted a subgraph'), ('collaborator_added', 'added a collaborator'), ('collaborator_changed', "changed a collaborator's role"), ('collaborator_removed', 'removed a collaborator')], max_length=32)),
-                ('subject', models.CharField(blank=True, max_length=200)),
-                ('subgraph_id', models.CharField(blank=True, max_length=32)),
-                ('detail', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('graph', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activities', to='graphs.graph')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "verb",
+                    models.CharField(
+                        choices=[
+                            ("subgraph_saved", "saved a subgraph"),
+                            ("subgraph_renamed", "renamed a subgraph"),
+                            ("subgraph_deleted", "deleted a subgraph"),
+                            ("collaborator_added", "added a collaborator"),
+                            ("collaborator_changed", "changed a collaborator's role"),
+                            ("collaborator_removed", "removed a collaborator"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("subject", models.CharField(blank=True, max_length=200)),
+                ("subgraph_id", models.CharField(blank=True, max_length=32)),
+                ("detail", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "graph",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="activities",
+                        to="graphs.graph",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['graph', '-created_at'], name='activity_graph_time_idx')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["graph", "-created_at"], name="activity_graph_time_idx")
+                ],
             },
         ),
     ]

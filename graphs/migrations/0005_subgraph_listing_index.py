@@ -5,15 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('graphs', '0004_activity'),
+        ("graphs", "0004_activity"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='subgraph',
-            index=models.Index(fields=['graph', '-featured', '-updated_at'], name='subgraph_graph_listing_idx'),
+            model_name="subgraph",
+            index=models.Index(
+                fields=["graph", "-featured", "-updated_at"], name="subgraph_graph_listing_idx"
+            ),
         ),
     ]

@@ -5,12 +5,11 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('graphs', '0005_subgraph_listing_index'),
-        ('generation', '0001_initial'),
-        ('collab', '0001_initial'),
-        ('features', '0001_initial'),
+        ("graphs", "0005_subgraph_listing_index"),
+        ("generation", "0001_initial"),
+        ("collab", "0001_initial"),
+        ("features", "0001_initial"),
     ]
 
     operations = [
@@ -19,69 +18,69 @@ class Migration(migrations.Migration):
             database_operations=[],
             state_operations=[
                 migrations.RemoveField(
-                    model_name='activity',
-                    name='actor',
+                    model_name="activity",
+                    name="actor",
                 ),
                 migrations.RemoveField(
-                    model_name='activity',
-                    name='graph',
+                    model_name="activity",
+                    name="graph",
                 ),
                 migrations.RemoveField(
-                    model_name='collaborator',
-                    name='graph',
+                    model_name="collaborator",
+                    name="graph",
                 ),
                 migrations.RemoveField(
-                    model_name='collaborator',
-                    name='user',
+                    model_name="collaborator",
+                    name="user",
                 ),
                 migrations.RemoveField(
-                    model_name='feature',
-                    name='graph',
+                    model_name="feature",
+                    name="graph",
                 ),
                 migrations.RemoveField(
-                    model_name='feature',
-                    name='owner',
+                    model_name="feature",
+                    name="owner",
                 ),
                 migrations.RemoveField(
-                    model_name='generationjob',
-                    name='graph',
+                    model_name="generationjob",
+                    name="graph",
                 ),
                 migrations.RemoveField(
-                    model_name='generationjob',
-                    name='owner',
+                    model_name="generationjob",
+                    name="owner",
                 ),
                 migrations.DeleteModel(
-                    name='PublicFeatureSet',
+                    name="PublicFeatureSet",
                 ),
                 migrations.RemoveField(
-                    model_name='quotagrant',
-                    name='granted_by',
+                    model_name="quotagrant",
+                    name="granted_by",
                 ),
                 migrations.RemoveField(
-                    model_name='quotagrant',
-                    name='tier',
+                    model_name="quotagrant",
+                    name="tier",
                 ),
                 migrations.RemoveField(
-                    model_name='quotagrant',
-                    name='user',
+                    model_name="quotagrant",
+                    name="user",
                 ),
                 migrations.DeleteModel(
-                    name='Activity',
+                    name="Activity",
                 ),
                 migrations.DeleteModel(
-                    name='Collaborator',
+                    name="Collaborator",
                 ),
                 migrations.DeleteModel(
-                    name='Feature',
+                    name="Feature",
                 ),
                 migrations.DeleteModel(
-                    name='GenerationJob',
+                    name="GenerationJob",
                 ),
                 migrations.DeleteModel(
-                    name='QuotaTier',
+                    name="QuotaTier",
                 ),
                 migrations.DeleteModel(
-                    name='QuotaGrant',
+                    name="QuotaGrant",
                 ),
             ],
         ),

@@ -71,7 +71,7 @@ def save_subgraph(graph: Graph, author: AbstractBaseUser, fields: dict[str, Any]
 def duplicate_subgraph(
     source: Subgraph, actor: AbstractBaseUser, display_name: str | None = None
 ) -> Subgraph:
-    """"Save as mine": a copy of a visible subgraph, authored by `actor`, never featured."""
+    """ "Save as mine": a copy of a visible subgraph, authored by `actor`, never featured."""
     if not permissions.can_view_subgraph(actor, source):
         raise NotAllowed("you may not see that subgraph")
     fields = {name: getattr(source, name) for name in EDITABLE if name != "featured"}
@@ -115,13 +115,21 @@ def update_subgraph(
     subgraph.refresh_from_db()
     if subgraph.display_name != old_name:
         record(
-            subgraph.graph, actor, Verb.SUBGRAPH_RENAMED, subgraph.display_name,
-            subgraph_id=subgraph.pk, detail=f"was {old_name!r}",
+            subgraph.graph,
+            actor,
+            Verb.SUBGRAPH_RENAMED,
+            subgraph.display_name,
+            subgraph_id=subgraph.pk,
+            detail=f"was {old_name!r}",
         )
     else:
         record(
-            subgraph.graph, actor, Verb.SUBGRAPH_SAVED, subgraph.display_name,
-            subgraph_id=subgraph.pk, detail=f"version {subgraph.version}",
+            subgraph.graph,
+            actor,
+            Verb.SUBGRAPH_SAVED,
+            subgraph.display_name,
+            subgraph_id=subgraph.pk,
+            detail=f"version {subgraph.version}",
         )
     return subgraph
 
@@ -156,7 +164,9 @@ def _stale(subgraph: Subgraph, expected_version: int) -> StaleVersion:
 def delete_subgraph(subgraph: Subgraph, actor: AbstractBaseUser) -> None:
     if not permissions.can_change_subgraph(actor, subgraph):
         raise NotAllowed("only the subgraph's author may delete it")
-    record(subgraph.graph, actor, Verb.SUBGRAPH_DELETED, subgraph.display_name, subgraph_id=subgraph.pk)
+    record(
+        subgraph.graph, actor, Verb.SUBGRAPH_DELETED, subgraph.display_name, subgraph_id=subgraph.pk
+    )
     subgraph.delete()
 
 

@@ -70,16 +70,25 @@ def main(argv: list[str] | None = None) -> None:
         for folder, ref in SETS.items():
             started = time.monotonic()
             transcoders = load_transcoders(str(args.assets / folder), model=model)
-            bar = tqdm(total=transcoders.n_layers * transcoders.d_transcoder, desc=f"dashboards {ref}")
+            bar = tqdm(
+                total=transcoders.n_layers * transcoders.d_transcoder, desc=f"dashboards {ref}"
+            )
             out = args.assets / "dashboards" / f"{folder}.jsonl.gz"
 
-            count = write_dashboards(_counted(compute_dashboards(model, transcoders, texts), bar), out)
+            count = write_dashboards(
+                _counted(compute_dashboards(model, transcoders, texts), bar), out
+            )
             bar.close()
-            manifest["sets"][ref] = {"file": out.name, "n_features": count,
-                                     "n_layers": transcoders.n_layers,
-                                     "d_transcoder": transcoders.d_transcoder}
+            manifest["sets"][ref] = {
+                "file": out.name,
+                "n_features": count,
+                "n_layers": transcoders.n_layers,
+                "d_transcoder": transcoders.d_transcoder,
+            }
             print(f"{ref}: {count} dashboards in {time.monotonic() - started:.0f} s")
-        (args.assets / "dashboards" / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+        (args.assets / "dashboards" / "manifest.json").write_text(
+            json.dumps(manifest, indent=2) + "\n"
+        )
     print(f"wrote {write_checksums(args.assets)}")
 
 

@@ -67,7 +67,9 @@ def is_texas_context(text: str) -> bool:
 
 
 @torch.no_grad()
-def max_activations(model, transcoders, texts: list[str], batch_size: int = 256) -> list[torch.Tensor]:
+def max_activations(
+    model, transcoders, texts: list[str], batch_size: int = 256
+) -> list[torch.Tensor]:
     """Per layer, each text's maximum activation of every feature [n_texts, d_tc] (BOS and
     padding excluded), from batched forward passes."""
     encoded = [model.to_tokens(text)[0].tolist() for text in texts]
@@ -75,7 +77,9 @@ def max_activations(model, transcoders, texts: list[str], batch_size: int = 256)
     tokens = torch.tensor([ids + [0] * (width - len(ids)) for ids in encoded])
     real = torch.arange(width)[None, :] < torch.tensor([len(ids) for ids in encoded])[:, None]
     real[:, 0] = False
-    hooks = [f"blocks.{layer}.{transcoders.feature_input_hook}" for layer in range(transcoders.n_layers)]
+    hooks = [
+        f"blocks.{layer}.{transcoders.feature_input_hook}" for layer in range(transcoders.n_layers)
+    ]
     maxima: list[list[torch.Tensor]] = [[] for _ in hooks]
     for start in range(0, len(tokens), batch_size):
         batch = slice(start, start + batch_size)
@@ -86,8 +90,9 @@ def max_activations(model, transcoders, texts: list[str], batch_size: int = 256)
     return [torch.cat(m) for m in maxima]
 
 
-def texas_selectivity(maxima: list[torch.Tensor], texts: list[str], layer: int, index: int,
-                      top: int = 10) -> float:
+def texas_selectivity(
+    maxima: list[torch.Tensor], texts: list[str], layer: int, index: int, top: int = 10
+) -> float:
     """Share of Texas contexts among the `top` texts the feature activates on most (0 if dead);
     `maxima` comes from `max_activations` over `texts`."""
     values = maxima[layer][:, index]
@@ -98,8 +103,9 @@ def texas_selectivity(maxima: list[torch.Tensor], texts: list[str], layer: int, 
 
 
 @torch.no_grad()
-def ablated_log_odds(model, transcoders, prompt: str, target: int,
-                     features: list[FeatureNode]) -> float:
+def ablated_log_odds(
+    model, transcoders, prompt: str, target: int, features: list[FeatureNode]
+) -> float:
     """log(P / (1 - P)) of `target` at the last position, with each feature's decoded output
     removed from every MLP output it writes to (an empty list: the unablated model); everything
     downstream recomputes. Log-odds, in float64, because the demo model puts P(" Austin") within
@@ -114,7 +120,9 @@ def ablated_log_odds(model, transcoders, prompt: str, target: int,
                 out[:, feature.pos] -= feature.activation * vector.to(out.dtype)
                 return out
 
-            hooks.append((f"blocks.{feature.layer + offset}.{transcoders.feature_output_hook}", remove))
+            hooks.append(
+                (f"blocks.{feature.layer + offset}.{transcoders.feature_output_hook}", remove)
+            )
     logits = model.run_with_hooks(prompt, fwd_hooks=hooks)
     log_p = logits[0, -1].double().log_softmax(-1)[target]
     return float(log_p - torch.log(-torch.expm1(log_p)))

@@ -24,9 +24,10 @@ def task_accuracy(model: HookedTransformer, examples: list[Example]) -> float:
     groups: dict[int, list[tuple[list[int], list[int]]]] = defaultdict(list)
     for example in examples:
         prompt_ids = tokenizer(example.prompt)["input_ids"]
-        full_ids = tokenizer(example.text if example.task in MULTI_TOKEN_TASKS else
-                             example.prompt + example.answer)["input_ids"]
-        groups[len(prompt_ids)].append((prompt_ids, full_ids[len(prompt_ids):]))
+        full_ids = tokenizer(
+            example.text if example.task in MULTI_TOKEN_TASKS else example.prompt + example.answer
+        )["input_ids"]
+        groups[len(prompt_ids)].append((prompt_ids, full_ids[len(prompt_ids) :]))
     correct = 0
     # Prompts of one length batch together, so no padding shifts the rotary positions.
     for items in groups.values():

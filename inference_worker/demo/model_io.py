@@ -44,5 +44,7 @@ def load_model_dir(directory: Path, *, device: str = "cpu") -> HookedTransformer
     )
     missing = [name for name in missing if not name.endswith(_DERIVED_BUFFERS)]
     if missing or unexpected:
-        raise ValueError(f"{directory}: state dict mismatch (missing {missing}, unexpected {unexpected})")
+        raise ValueError(
+            f"{directory}: state dict mismatch (missing {missing}, unexpected {unexpected})"
+        )
     return model.to(device).eval()

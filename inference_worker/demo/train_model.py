@@ -46,7 +46,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--stop-after", type=int, default=2500, help="stop early (same schedule)")
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--out", type=Path, default=ASSETS_DIR / "model")
-    parser.add_argument("--checkpoint", type=Path, default=CHECKPOINT_ROOT / "model" / "checkpoint.pt")
+    parser.add_argument(
+        "--checkpoint", type=Path, default=CHECKPOINT_ROOT / "model" / "checkpoint.pt"
+    )
     parser.add_argument("--no-resume", action="store_true")
     parser.add_argument("--trace", type=Path, default=None, help="write the per-step loss trace")
     parser.add_argument("--eval-every", type=int, default=1000)
@@ -78,11 +80,15 @@ def train(args: argparse.Namespace) -> tuple[HookedTransformer, Corpus, list[flo
     save_tokenizer(tokenizer, tokenizer_dir, model_max_length=N_CTX)
     config = demo_config_dict(tokenizer.get_vocab_size(), seed=args.seed)
     torch.manual_seed(args.seed)
-    model = HookedTransformer(HookedTransformerConfig(**config),
-                              tokenizer=load_hf_tokenizer(tokenizer_dir))
-    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.98),
-                                  weight_decay=0.01)
-    key = {k: v for k, v in vars(args).items() if k in ("seed", "steps", "batch_size", "lr", "warmup")}
+    model = HookedTransformer(
+        HookedTransformerConfig(**config), tokenizer=load_hf_tokenizer(tokenizer_dir)
+    )
+    optimizer = torch.optim.AdamW(
+        model.parameters(), lr=args.lr, betas=(0.9, 0.98), weight_decay=0.01
+    )
+    key = {
+        k: v for k, v in vars(args).items() if k in ("seed", "steps", "batch_size", "lr", "warmup")
+    }
     losses: list[float] = []
     start = 0
     checkpoint = None if args.no_resume or args.trace else load_checkpoint(args.checkpoint, key)
@@ -123,9 +129,18 @@ def main(argv: list[str] | None = None) -> None:
     started = time.monotonic()
     model, corpus, losses, config = train(args)
     if args.trace is not None:
-        write_trace(args.trace, {"seed": args.seed, "steps": args.steps,
-                                 "batch_size": args.batch_size, "lr": args.lr,
-                                 "warmup": args.warmup, "stop_after": args.stop_after}, losses)
+        write_trace(
+            args.trace,
+            {
+                "seed": args.seed,
+                "steps": args.steps,
+                "batch_size": args.batch_size,
+                "lr": args.lr,
+                "warmup": args.warmup,
+                "stop_after": args.stop_after,
+            },
+            losses,
+        )
         print(f"wrote {len(losses)} losses to {args.trace}")
         return
     save_model_dir(model, config, args.out)

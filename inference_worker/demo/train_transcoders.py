@@ -50,8 +50,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--model", type=Path, default=ASSETS_DIR / "model")
     parser.add_argument("--out", type=Path, default=ASSETS_DIR)
-    parser.add_argument("--checkpoint", type=Path,
-                        default=CHECKPOINT_ROOT / "transcoders" / "checkpoint.pt")
+    parser.add_argument(
+        "--checkpoint", type=Path, default=CHECKPOINT_ROOT / "transcoders" / "checkpoint.pt"
+    )
     parser.add_argument("--no-resume", action="store_true")
     parser.add_argument("--trace", type=Path, default=None)
     return parser.parse_args(argv)
@@ -76,8 +77,7 @@ def train(args: argparse.Namespace):
     # Per-layer variance of the MLP output (a fixed calibration batch) normalises the loss.
     _, calib_y = activation_batch(model, corpus.sample_texts(STEP_OFFSET - 1, 512))
     var = ((calib_y - calib_y.mean(1, keepdim=True)) ** 2).sum(-1).mean(-1)
-    key = {k: getattr(args, k) for k in
-           ("seed", "steps", "batch_size", "d_transcoder", "lr", "k")}
+    key = {k: getattr(args, k) for k in ("seed", "steps", "batch_size", "d_transcoder", "lr", "k")}
     losses: dict[str, list[float]] = {"plt": [], "clt": []}
     start = 0
     checkpoint = None if args.no_resume or args.trace else load_checkpoint(args.checkpoint, key)
@@ -103,12 +103,19 @@ def train(args: argparse.Namespace):
         optimizer.step()
         losses["plt"].append(loss_p.item())
         losses["clt"].append(loss_c.item())
-        progress.set_postfix(fvu_plt=f"{loss_p.item():.3f}", l0_plt=f"{l0_p.mean().item():.1f}",
-                             fvu_clt=f"{loss_c.item():.3f}", l0_clt=f"{l0_c.mean().item():.1f}")
+        progress.set_postfix(
+            fvu_plt=f"{loss_p.item():.3f}",
+            l0_plt=f"{l0_p.mean().item():.1f}",
+            fvu_clt=f"{loss_c.item():.3f}",
+            l0_clt=f"{l0_c.mean().item():.1f}",
+        )
         done = step + 1
         if args.trace is None and (done % 250 == 0 or done == stop):
-            state = {"plt": plt.state_dict(), "clt": clt.state_dict(),
-                     "optimizer": optimizer.state_dict()}
+            state = {
+                "plt": plt.state_dict(),
+                "clt": clt.state_dict(),
+                "optimizer": optimizer.state_dict(),
+            }
             save_checkpoint(args.checkpoint, step=done, args=key, state=state, losses=losses)
     plt.eval()
     clt.eval()

@@ -24,8 +24,9 @@ def lr_at(step: int, *, peak: float, total: int, warmup: int) -> float:
     return peak * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
-def save_checkpoint(path: Path, *, step: int, args: dict[str, Any], state: dict[str, Any],
-                    losses: list[float]) -> None:
+def save_checkpoint(
+    path: Path, *, step: int, args: dict[str, Any], state: dict[str, Any], losses: list[float]
+) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     torch.save({"step": step, "args": args, "state": state, "losses": losses}, tmp)

@@ -78,17 +78,27 @@ def save_clt(module: CrossLayerTranscoder, directory: Path, *, model_name: str) 
     directory.mkdir(parents=True, exist_ok=True)
     enc = module.encoders
     for i in range(module.n_layers):
-        save_file({
-            f"W_enc_{i}": enc.W_enc[i].detach().contiguous(),
-            f"b_enc_{i}": enc.b_enc[i].detach().contiguous(),
-            f"b_dec_{i}": module.b_dec[i].detach().contiguous(),
-            f"threshold_{i}": enc.thresholds()[i].detach().contiguous(),
-        }, str(directory / f"W_enc_{i}.safetensors"))
-        save_file({f"W_dec_{i}": module.W_dec[i].detach().contiguous()},
-                  str(directory / f"W_dec_{i}.safetensors"))
-    _write_config(directory, "cross_layer_transcoder", model_name,
-                  n_layers=module.n_layers, d_model=enc.W_enc.shape[2],
-                  d_transcoder=enc.W_enc.shape[1])
+        save_file(
+            {
+                f"W_enc_{i}": enc.W_enc[i].detach().contiguous(),
+                f"b_enc_{i}": enc.b_enc[i].detach().contiguous(),
+                f"b_dec_{i}": module.b_dec[i].detach().contiguous(),
+                f"threshold_{i}": enc.thresholds()[i].detach().contiguous(),
+            },
+            str(directory / f"W_enc_{i}.safetensors"),
+        )
+        save_file(
+            {f"W_dec_{i}": module.W_dec[i].detach().contiguous()},
+            str(directory / f"W_dec_{i}.safetensors"),
+        )
+    _write_config(
+        directory,
+        "cross_layer_transcoder",
+        model_name,
+        n_layers=module.n_layers,
+        d_model=enc.W_enc.shape[2],
+        d_transcoder=enc.W_enc.shape[1],
+    )
 
 
 def _write_config(directory: Path, kind: str, model_name: str, **extra) -> None:
@@ -109,9 +119,14 @@ def load_weights(directory: Path) -> TranscoderWeights:
     if config["model_kind"] == "transcoder_set":
         layers = [np.load(directory / name) for name in config["transcoders"]]
         t = {k: torch.stack([torch.from_numpy(p[k]) for p in layers]) for k in layers[0].files}
-        return TranscoderWeights("transcoder_set", t["W_enc"].transpose(1, 2).contiguous(),
-                                 t["b_enc"], t["threshold"], [w[:, None] for w in t["W_dec"]],
-                                 t["b_dec"])
+        return TranscoderWeights(
+            "transcoder_set",
+            t["W_enc"].transpose(1, 2).contiguous(),
+            t["b_enc"],
+            t["threshold"],
+            [w[:, None] for w in t["W_dec"]],
+            t["b_dec"],
+        )
     n = config["n_layers"]
     enc = [load_file(str(directory / f"W_enc_{i}.safetensors")) for i in range(n)]
     dec = [load_file(str(directory / f"W_dec_{i}.safetensors"))[f"W_dec_{i}"] for i in range(n)]

@@ -21,7 +21,9 @@ def batch_tokens(model: HookedTransformer, texts: list[str]) -> tuple[torch.Tens
 
 
 @torch.no_grad()
-def activation_batch(model: HookedTransformer, texts: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
+def activation_batch(
+    model: HookedTransformer, texts: list[str]
+) -> tuple[torch.Tensor, torch.Tensor]:
     """MLP inputs and outputs [n_layers, tokens, d_model] at the real positions of `texts`."""
     tokens, mask = batch_tokens(model, texts)
     layers = range(model.cfg.n_layers)
@@ -53,9 +55,12 @@ def report(model: HookedTransformer, corpus: Corpus, directory: Path) -> dict[st
     lengths = mask.sum(1)
     predicting[torch.arange(len(tokens)), lengths] = False
     agreement = float((original == replaced)[predicting].float().mean())
-    return {"l0": [round(v, 2) for v in l0], "fve": [round(v, 4) for v in fve],
-            "next_token_agreement": round(agreement, 4),
-            "answer_agreement": round(answer_agreement(model, weights, corpus), 4)}
+    return {
+        "l0": [round(v, 2) for v in l0],
+        "fve": [round(v, 4) for v in fve],
+        "next_token_agreement": round(agreement, 4),
+        "answer_agreement": round(answer_agreement(model, weights, corpus), 4),
+    }
 
 
 @torch.no_grad()

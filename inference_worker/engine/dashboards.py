@@ -36,14 +36,21 @@ class DashboardSettings:
     say_z_threshold: float = 4.0  # top logit this many std above the mean -> "say X"
 
 
-def compute_dashboards(model, transcoders, texts: Sequence[str], *,
-                       settings: DashboardSettings | None = None,
-                       progress: Progress | None = None) -> Iterator[dict]:
+def compute_dashboards(
+    model,
+    transcoders,
+    texts: Sequence[str],
+    *,
+    settings: DashboardSettings | None = None,
+    progress: Progress | None = None,
+) -> Iterator[dict]:
     """Yield one dashboard dict per (layer, feature), layer-major, index order."""
     settings = settings or DashboardSettings()
     tokens, lengths, inputs = _collect_inputs(model, transcoders, texts, settings, progress)
-    str_tokens = [[model.tokenizer.decode([t]) for t in row[1:n]]
-                  for row, n in zip(tokens.tolist(), lengths.tolist(), strict=True)]
+    str_tokens = [
+        [model.tokenizer.decode([t]) for t in row[1:n]]
+        for row, n in zip(tokens.tolist(), lengths.tolist(), strict=True)
+    ]
     W_U = model.W_U.detach().float()  # [d_model, d_vocab]
     vocab = [model.tokenizer.decode([i]) for i in range(W_U.shape[1])]
     for layer in range(transcoders.n_layers):
@@ -55,8 +62,16 @@ def compute_dashboards(model, transcoders, texts: Sequence[str], *,
         decoders = transcoders.decoder_rows(layer, everything).float().sum(1)  # [d_tc, d_model]
         logit_effects = decoders @ W_U  # [d_tc, d_vocab]
         for index in range(transcoders.d_transcoder):
-            yield _dashboard(layer, index, acts[:, :, index], max_acts[:, index],
-                             logit_effects[index], str_tokens, vocab, settings)
+            yield _dashboard(
+                layer,
+                index,
+                acts[:, :, index],
+                max_acts[:, index],
+                logit_effects[index],
+                str_tokens,
+                vocab,
+                settings,
+            )
         if progress:
             progress("dashboards", layer + 1, transcoders.n_layers)
 
@@ -71,11 +86,14 @@ def _collect_inputs(model, transcoders, texts, settings, progress):
     pad = model.tokenizer.pad_token_id or 0
     tokens = torch.tensor([ids + [pad] * (width - len(ids)) for ids in encoded])
     lengths = torch.tensor([len(ids) for ids in encoded])
-    hooks = [f"blocks.{layer}.{transcoders.feature_input_hook}" for layer in range(model.cfg.n_layers)]
+    hooks = [
+        f"blocks.{layer}.{transcoders.feature_input_hook}" for layer in range(model.cfg.n_layers)
+    ]
     chunks: list[list[torch.Tensor]] = [[] for _ in hooks]
     for start in range(0, len(tokens), settings.batch_size):
-        _, cache = model.run_with_cache(tokens[start:start + settings.batch_size],
-                                        names_filter=lambda name: name in hooks)
+        _, cache = model.run_with_cache(
+            tokens[start : start + settings.batch_size], names_filter=lambda name: name in hooks
+        )
         for layer, hook in enumerate(hooks):
             chunks[layer].append(cache[hook][:, 1:].float())
         if progress:
@@ -83,24 +101,39 @@ def _collect_inputs(model, transcoders, texts, settings, progress):
     return tokens, lengths, [torch.cat(c) for c in chunks]
 
 
-def _dashboard(layer: int, index: int, acts: torch.Tensor, max_acts: torch.Tensor,
-               logit_effect: torch.Tensor, str_tokens: list[list[str]], vocab: list[str],
-               settings: DashboardSettings) -> dict:
+def _dashboard(
+    layer: int,
+    index: int,
+    acts: torch.Tensor,
+    max_acts: torch.Tensor,
+    logit_effect: torch.Tensor,
+    str_tokens: list[list[str]],
+    vocab: list[str],
+    settings: DashboardSettings,
+) -> dict:
     active = torch.nonzero(max_acts > 0).flatten()
     order = active[torch.argsort(-max_acts[active], stable=True)].tolist()
     quantiles = []
     if order:
         top = order[: settings.top_examples]
-        quantiles.append({"quantile_name": "Top activations", "examples": _examples(top, acts, str_tokens)})
-        rest = order[settings.top_examples:]
+        quantiles.append(
+            {"quantile_name": "Top activations", "examples": _examples(top, acts, str_tokens)}
+        )
+        rest = order[settings.top_examples :]
         for i in range(settings.n_intervals):
-            interval = rest[i * len(rest) // settings.n_intervals:(i + 1) * len(rest) // settings.n_intervals]
+            interval = rest[
+                i * len(rest) // settings.n_intervals : (i + 1) * len(rest) // settings.n_intervals
+            ]
             if not interval:
                 continue
             step = max(1, len(interval) // settings.examples_per_interval)
             picks = interval[::step][: settings.examples_per_interval]
-            quantiles.append({"quantile_name": f"Subsample Interval {i}",
-                              "examples": _examples(picks, acts, str_tokens)})
+            quantiles.append(
+                {
+                    "quantile_name": f"Subsample Interval {i}",
+                    "examples": _examples(picks, acts, str_tokens),
+                }
+            )
     top_ids = torch.argsort(-logit_effect, stable=True)[: settings.n_logits].tolist()
     bottom_ids = torch.argsort(logit_effect, stable=True)[: settings.n_logits].tolist()
     dashboard = {
@@ -119,9 +152,15 @@ def _dashboard(layer: int, index: int, acts: torch.Tensor, max_acts: torch.Tenso
 
 
 def _examples(rows: list[int], acts: torch.Tensor, str_tokens: list[list[str]]) -> list[dict]:
-    return [{"tokens": str_tokens[row],
-             "tokens_acts_list": [round(float(a), 3) + 0.0 for a in acts[row, : len(str_tokens[row])]]}
-            for row in rows]
+    return [
+        {
+            "tokens": str_tokens[row],
+            "tokens_acts_list": [
+                round(float(a), 3) + 0.0 for a in acts[row, : len(str_tokens[row])]
+            ],
+        }
+        for row in rows
+    ]
 
 
 def feature_label(dashboard: dict, say_z: float, say_z_threshold: float) -> str:
@@ -144,7 +183,10 @@ def write_dashboards(dashboards: Iterator[dict], path: Path) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     count = 0
     # No name and mtime=0 keep the compressed bytes identical from run to run (checksums stay valid).
-    with open(path, "wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as handle:
+    with (
+        open(path, "wb") as raw,
+        gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as handle,
+    ):
         for dashboard in dashboards:
             handle.write((json.dumps(dashboard, separators=(",", ":")) + "\n").encode())
             count += 1

@@ -16,7 +16,9 @@ from .errors import EngineError
 def add_parser(sub) -> None:
     parser = sub.add_parser("dashboards", help="compute feature dashboards over a text corpus")
     parser.add_argument("--model", required=True, help="demo | hub name | local model directory")
-    parser.add_argument("--transcoders", help="demo | demo-clt | hub repo | directory (default for demo)")
+    parser.add_argument(
+        "--transcoders", help="demo | demo-clt | hub repo | directory (default for demo)"
+    )
     parser.add_argument("--texts", required=True, help="UTF-8 file, one text per line")
     parser.add_argument("--output", required=True, help="output .jsonl.gz path")
     parser.add_argument("--max-texts", type=int, default=None, help="use the first N texts only")

@@ -28,7 +28,11 @@ class MixT(torch.autograd.Function):
         p_dim, g_dim = in_dims
         if p_dim is not None:  # never happens for a frozen pattern; stay correct anyway
             pattern = pattern.movedim(p_dim, 0)
-            grad = grad.movedim(g_dim, 0) if g_dim is not None else grad.expand(pattern.shape[0], *grad.shape)
+            grad = (
+                grad.movedim(g_dim, 0)
+                if g_dim is not None
+                else grad.expand(pattern.shape[0], *grad.shape)
+            )
             return pattern.transpose(-1, -2) @ grad, 0
         g = grad.movedim(g_dim, -1)  # [.., q, d, B]
         folded = g.reshape(*g.shape[:-2], g.shape[-2] * g.shape[-1])  # [.., q, d * B]

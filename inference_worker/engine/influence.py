@@ -37,8 +37,16 @@ def propagate(rows: torch.Tensor, weights: torch.Tensor, denom: torch.Tensor) ->
     return out
 
 
-def influence(rows: torch.Tensor, row_nodes: torch.Tensor, n_nodes: int, start: torch.Tensor,
-              *, clamp: float, max_iter: int, strict: bool = True) -> torch.Tensor:
+def influence(
+    rows: torch.Tensor,
+    row_nodes: torch.Tensor,
+    n_nodes: int,
+    start: torch.Tensor,
+    *,
+    clamp: float,
+    max_iter: int,
+    strict: bool = True,
+) -> torch.Tensor:
     """Sum over k >= 1 of start @ normalized(A)^k, A given by its non-zero rows.
 
     rows [r, c] (c <= n_nodes; missing columns are zero), row_nodes [r]: the node of each row,

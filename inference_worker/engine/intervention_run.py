@@ -68,10 +68,18 @@ def clean_cache(rm, tokens: torch.Tensor) -> CleanCache:
 
     hooks = [(n, save) for n in model.hook_dict if _is_frozen_name(n)]
     for layer in range(n_layers):
-        hooks.append((f"blocks.{layer}.{tc.feature_input_hook}",
-                      lambda a, hook, layer=layer: inputs.__setitem__(layer, a[0].clone())))
-        hooks.append((f"blocks.{layer}.{tc.feature_output_hook}",
-                      lambda a, hook, layer=layer: outputs.__setitem__(layer, a[0].clone())))
+        hooks.append(
+            (
+                f"blocks.{layer}.{tc.feature_input_hook}",
+                lambda a, hook, layer=layer: inputs.__setitem__(layer, a[0].clone()),
+            )
+        )
+        hooks.append(
+            (
+                f"blocks.{layer}.{tc.feature_output_hook}",
+                lambda a, hook, layer=layer: outputs.__setitem__(layer, a[0].clone()),
+            )
+        )
     model.run_with_hooks(tokens.reshape(1, -1).to(model.cfg.device), fwd_hooks=hooks)
     return CleanCache(tokens.numel(), frozen, inputs, outputs)
 
@@ -91,8 +99,15 @@ def _new_activation(iv: Intervention, current: torch.Tensor) -> torch.Tensor:
 
 
 @torch.no_grad()
-def run_intervened(rm, tokens: torch.Tensor, interventions: list[Intervention], clean: CleanCache, *,
-                   freeze_attention: bool = True, constrained_layers=()) -> RunRecord:
+def run_intervened(
+    rm,
+    tokens: torch.Tensor,
+    interventions: list[Intervention],
+    clean: CleanCache,
+    *,
+    freeze_attention: bool = True,
+    constrained_layers=(),
+) -> RunRecord:
     """Forward `tokens` (the prompt, maybe followed by generated tokens) with the interventions."""
     model, tc = rm.model, rm.transcoders
     n_layers, P, n_pos = model.cfg.n_layers, clean.n_prompt, tokens.numel()
@@ -153,12 +168,22 @@ def run_intervened(rm, tokens: torch.Tensor, interventions: list[Intervention], 
     if freeze_attention:
         hooks += [(n, pin) for n in model.hook_dict if _is_frozen_name(n)]
     for layer in range(n_layers):
-        hooks.append((f"blocks.{layer}.{tc.feature_input_hook}",
-                      lambda a, hook, layer=layer: at_input(a, hook, layer)))
-        hooks.append((f"blocks.{layer}.{tc.feature_output_hook}",
-                      lambda a, hook, layer=layer: at_output(a, hook, layer)))
+        hooks.append(
+            (
+                f"blocks.{layer}.{tc.feature_input_hook}",
+                lambda a, hook, layer=layer: at_input(a, hook, layer),
+            )
+        )
+        hooks.append(
+            (
+                f"blocks.{layer}.{tc.feature_output_hook}",
+                lambda a, hook, layer=layer: at_output(a, hook, layer),
+            )
+        )
     record: dict = {}
-    handle = model.unembed.register_forward_pre_hook(lambda mod, args: record.__setitem__("final", args[0]))
+    handle = model.unembed.register_forward_pre_hook(
+        lambda mod, args: record.__setitem__("final", args[0])
+    )
     try:
         logits = model.run_with_hooks(tokens.reshape(1, -1).to(model.cfg.device), fwd_hooks=hooks)
     finally:

@@ -28,17 +28,31 @@ def parse_interventions(rm, items: Iterable, n_prompt: int) -> list[Intervention
         iv = item if isinstance(item, Intervention) else _from_dict(item, i)
         where = f"interventions[{i}]"
         if not 0 <= iv.layer < tc.n_layers:
-            raise EngineError(f"{where}.layer must lie in [0, {tc.n_layers})", field="interventions")
+            raise EngineError(
+                f"{where}.layer must lie in [0, {tc.n_layers})", field="interventions"
+            )
         if iv.node not in ("feature", "error"):
             raise EngineError(f"{where}.node must be 'feature' or 'error'", field="interventions")
         if iv.node == "feature" and not 0 <= iv.feature < tc.d_transcoder:
-            raise EngineError(f"{where}.feature must lie in [0, {tc.d_transcoder})", field="interventions")
+            raise EngineError(
+                f"{where}.feature must lie in [0, {tc.d_transcoder})", field="interventions"
+            )
         if iv.mode not in MODES:
-            raise EngineError(f"{where}.mode must be one of {', '.join(MODES)}", field="interventions")
+            raise EngineError(
+                f"{where}.mode must be one of {', '.join(MODES)}", field="interventions"
+            )
         if iv.node == "error" and (iv.mode != "ablate" or iv.position == GENERATED):
-            raise EngineError(f"{where}: an error node can only be ablated, at a prompt position", field="interventions")
-        if iv.position != GENERATED and not (isinstance(iv.position, int) and 0 <= iv.position < n_prompt):
-            raise EngineError(f"{where}.position must be a prompt position in [0, {n_prompt}) or 'generated'", field="interventions")
+            raise EngineError(
+                f"{where}: an error node can only be ablated, at a prompt position",
+                field="interventions",
+            )
+        if iv.position != GENERATED and not (
+            isinstance(iv.position, int) and 0 <= iv.position < n_prompt
+        ):
+            raise EngineError(
+                f"{where}.position must be a prompt position in [0, {n_prompt}) or 'generated'",
+                field="interventions",
+            )
         out.append(iv)
     return out
 
@@ -47,29 +61,61 @@ def _from_dict(item, i: int) -> Intervention:
     if not isinstance(item, dict):
         raise EngineError(f"interventions[{i}] must be an object", field="interventions")
     try:
-        return Intervention(layer=int(item["layer"]), position=item["position"],
-                            feature=int(item.get("feature", 0)), mode=str(item.get("mode", "ablate")),
-                            value=float(item.get("value", 0.0)), node=str(item.get("node", "feature")))
+        return Intervention(
+            layer=int(item["layer"]),
+            position=item["position"],
+            feature=int(item.get("feature", 0)),
+            mode=str(item.get("mode", "ablate")),
+            value=float(item.get("value", 0.0)),
+            node=str(item.get("node", "feature")),
+        )
     except KeyError as missing:
-        raise EngineError(f"interventions[{i}].{missing.args[0]} is required", field="interventions") from None
+        raise EngineError(
+            f"interventions[{i}].{missing.args[0]} is required", field="interventions"
+        ) from None
     except (TypeError, ValueError):
-        raise EngineError(f"interventions[{i}] has a non-numeric layer, feature or value", field="interventions") from None
+        raise EngineError(
+            f"interventions[{i}] has a non-numeric layer, feature or value", field="interventions"
+        ) from None
 
 
 def _top(rm, logits: torch.Tensor, k: int) -> list[dict]:
     probs = torch.softmax(logits.double(), -1)
     p, idx = probs.topk(k)
-    return [{"token": int(t), "text": rm.tokenizer.decode([int(t)]) if rm.tokenizer else str(int(t)),
-             "prob": float(q)} for q, t in zip(p.tolist(), idx.tolist(), strict=True)]
+    return [
+        {
+            "token": int(t),
+            "text": rm.tokenizer.decode([int(t)]) if rm.tokenizer else str(int(t)),
+            "prob": float(q),
+        }
+        for q, t in zip(p.tolist(), idx.tolist(), strict=True)
+    ]
 
 
-def _continue(rm, tokens, interventions, clean: CleanCache, *, steps: int, top_k: int,
-              temperature: float, seed: int, freeze_attention: bool, constrained) -> dict:
+def _continue(
+    rm,
+    tokens,
+    interventions,
+    clean: CleanCache,
+    *,
+    steps: int,
+    top_k: int,
+    temperature: float,
+    seed: int,
+    freeze_attention: bool,
+    constrained,
+) -> dict:
     gen = torch.Generator().manual_seed(seed)
     seq, out, first = tokens.clone(), [], None
     for step in range(max(steps, 1)):
-        logits = run_intervened(rm, seq, interventions, clean, freeze_attention=freeze_attention,
-                                constrained_layers=constrained).logits[-1]
+        logits = run_intervened(
+            rm,
+            seq,
+            interventions,
+            clean,
+            freeze_attention=freeze_attention,
+            constrained_layers=constrained,
+        ).logits[-1]
         if step == 0:
             first = _top(rm, logits, top_k)
         if steps == 0:
@@ -80,35 +126,63 @@ def _continue(rm, tokens, interventions, clean: CleanCache, *, steps: int, top_k
             token = int(torch.multinomial(sample, 1, generator=gen))
         else:
             token = int(probs.argmax())
-        out.append({"token": token, "text": rm.tokenizer.decode([token]) if rm.tokenizer else str(token),
-                    "prob": float(probs[token]), "top": _top(rm, logits, top_k)})
+        out.append(
+            {
+                "token": token,
+                "text": rm.tokenizer.decode([token]) if rm.tokenizer else str(token),
+                "prob": float(probs[token]),
+                "top": _top(rm, logits, top_k),
+            }
+        )
         seq = torch.cat([seq, torch.tensor([token], device=seq.device)])
     text = "".join(step["text"] for step in out)
     return {"tokens": out, "text": text, "first": first}
 
 
-def intervene(rm, prompt: str | torch.Tensor, interventions: Iterable, *, freeze_attention: bool = True,
-              constrained_layers: Iterable[int] | None = None, top_k: int = 5, max_new_tokens: int = 0,
-              temperature: float = 0.0, seed: int = 0) -> dict:
+def intervene(
+    rm,
+    prompt: str | torch.Tensor,
+    interventions: Iterable,
+    *,
+    freeze_attention: bool = True,
+    constrained_layers: Iterable[int] | None = None,
+    top_k: int = 5,
+    max_new_tokens: int = 0,
+    temperature: float = 0.0,
+    seed: int = 0,
+) -> dict:
     """Run the prompt with and without the interventions; returns
     {"prompt_tokens", "default", "steered", "last_position": {"before", "after"}}."""
     tokens = rm.check_tokens(rm.tokenize(prompt) if isinstance(prompt, str) else prompt)
     n_ctx = rm.cfg.n_ctx
     if not 0 <= max_new_tokens <= MAX_NEW_TOKENS:
-        raise EngineError(f"max_new_tokens must lie in [0, {MAX_NEW_TOKENS}]", field="max_new_tokens")
+        raise EngineError(
+            f"max_new_tokens must lie in [0, {MAX_NEW_TOKENS}]", field="max_new_tokens"
+        )
     if tokens.numel() + max_new_tokens > n_ctx:
-        raise EngineError(f"max_new_tokens: the prompt ({tokens.numel()} tokens) plus new tokens exceeds the context of {n_ctx}", field="max_new_tokens")
+        raise EngineError(
+            f"max_new_tokens: the prompt ({tokens.numel()} tokens) plus new tokens exceeds the context of {n_ctx}",
+            field="max_new_tokens",
+        )
     if not 1 <= top_k <= min(50, rm.cfg.d_vocab):
         raise EngineError("top_k must lie in [1, 50]", field="top_k")
     if not 0 <= temperature <= 10:
         raise EngineError("temperature must lie in [0, 10]", field="temperature")
     layers = sorted(set(constrained_layers or ()))
     if any(not 0 <= layer < rm.cfg.n_layers for layer in layers):
-        raise EngineError(f"constrained_layers must lie in [0, {rm.cfg.n_layers})", field="constrained_layers")
+        raise EngineError(
+            f"constrained_layers must lie in [0, {rm.cfg.n_layers})", field="constrained_layers"
+        )
     ivs = parse_interventions(rm, interventions, tokens.numel())
     clean = clean_cache(rm, tokens)
-    common = {"steps": max_new_tokens, "top_k": top_k, "temperature": temperature, "seed": seed,
-              "freeze_attention": freeze_attention, "constrained": layers}
+    common = {
+        "steps": max_new_tokens,
+        "top_k": top_k,
+        "temperature": temperature,
+        "seed": seed,
+        "freeze_attention": freeze_attention,
+        "constrained": layers,
+    }
     default = _continue(rm, tokens, [], clean, **common)
     steered = _continue(rm, tokens, ivs, clean, **common)
     decode = (lambda t: rm.tokenizer.decode([t])) if rm.tokenizer else str

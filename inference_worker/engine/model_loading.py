@@ -33,9 +33,15 @@ def demo_path(name: str) -> Path:
 def parse_dtype(dtype: str | torch.dtype) -> torch.dtype:
     if isinstance(dtype, torch.dtype):
         return dtype
-    table = {"float32": torch.float32, "fp32": torch.float32, "float64": torch.float64,
-             "bfloat16": torch.bfloat16, "bf16": torch.bfloat16, "float16": torch.float16,
-             "fp16": torch.float16}
+    table = {
+        "float32": torch.float32,
+        "fp32": torch.float32,
+        "float64": torch.float64,
+        "bfloat16": torch.bfloat16,
+        "bf16": torch.bfloat16,
+        "float16": torch.float16,
+        "fp16": torch.float16,
+    }
     if dtype not in table:
         raise EngineError(f"unknown dtype {dtype!r}; use one of {', '.join(table)}")
     return table[dtype]
@@ -82,7 +88,9 @@ def load_model_dir(path: Path, *, device: str = "cpu", dtype: torch.dtype = torc
     try:
         cfg = HookedTransformerConfig(**fields)
     except TypeError as exc:
-        raise EngineError(f"{config_file} has a field HookedTransformerConfig does not know: {exc}") from exc
+        raise EngineError(
+            f"{config_file} has a field HookedTransformerConfig does not know: {exc}"
+        ) from exc
     with warnings.catch_warnings():  # TL 3.9 flags HookedTransformer as deprecated; we chose it
         warnings.simplefilter("ignore", DeprecationWarning)
         model = HookedTransformer(cfg, move_to_device=True)
@@ -97,8 +105,13 @@ def load_model_dir(path: Path, *, device: str = "cpu", dtype: torch.dtype = torc
                 f"{weights_file}: tensor {name} has shape {tuple(tensor.shape)}, "
                 f"expected {tuple(expected[name].shape)}"
             )
-    missing = [n for n, t in expected.items() if n not in state and t.is_floating_point()
-               and not n.endswith(("IGNORE", "mask", "rotary_sin", "rotary_cos"))]
+    missing = [
+        n
+        for n, t in expected.items()
+        if n not in state
+        and t.is_floating_point()
+        and not n.endswith(("IGNORE", "mask", "rotary_sin", "rotary_cos"))
+    ]
     if missing:
         raise EngineError(f"{weights_file} lacks tensor {missing[0]} ({len(missing)} missing)")
     model.load_state_dict({k: v.to(dtype) for k, v in state.items()}, strict=False)

@@ -56,7 +56,12 @@ class ReplacementModel:
         if not ids:
             raise EngineError("the prompt is empty")
         if ids[0] not in tok.all_special_ids:
-            candidates = [tok.bos_token_id, tok.pad_token_id, tok.eos_token_id, *tok.all_special_ids]
+            candidates = [
+                tok.bos_token_id,
+                tok.pad_token_id,
+                tok.eos_token_id,
+                *tok.all_special_ids,
+            ]
             bos = next(filter(None, candidates), None)
             if bos is not None:
                 ids = [bos, *ids]
@@ -68,7 +73,8 @@ class ReplacementModel:
             raise EngineError("the prompt is empty")
         if tokens.numel() > self.cfg.n_ctx:
             raise EngineError(
-                f"the prompt has {tokens.numel()} tokens, more than the model's context of {self.cfg.n_ctx}")
+                f"the prompt has {tokens.numel()} tokens, more than the model's context of {self.cfg.n_ctx}"
+            )
         if int(tokens.min()) < 0 or int(tokens.max()) >= self.cfg.d_vocab:
             raise EngineError(f"token ids must lie in [0, {self.cfg.d_vocab})")
         return tokens
@@ -99,13 +105,24 @@ class ReplacementModel:
 
         hooks: list[tuple[str, Callable]] = [("hook_embed", at_embed)]
         if frozen:
-            hooks += [(n, detach) for n in self.model.hook_dict
-                      if n.endswith(("hook_scale", "attn.hook_pattern"))]
+            hooks += [
+                (n, detach)
+                for n in self.model.hook_dict
+                if n.endswith(("hook_scale", "attn.hook_pattern"))
+            ]
         for layer in range(self.cfg.n_layers):
-            hooks.append((f"blocks.{layer}.{tc.feature_input_hook}",
-                          lambda a, hook, layer=layer: at_input(a, hook, layer)))
-            hooks.append((f"blocks.{layer}.{tc.feature_output_hook}",
-                          lambda a, hook, layer=layer: at_output(a, hook, layer)))
+            hooks.append(
+                (
+                    f"blocks.{layer}.{tc.feature_input_hook}",
+                    lambda a, hook, layer=layer: at_input(a, hook, layer),
+                )
+            )
+            hooks.append(
+                (
+                    f"blocks.{layer}.{tc.feature_output_hook}",
+                    lambda a, hook, layer=layer: at_output(a, hook, layer),
+                )
+            )
         return hooks
 
     def _run(self, tokens: torch.Tensor, hooks, store: dict) -> torch.Tensor:
@@ -140,8 +157,9 @@ class ReplacementModel:
             return tuple(store["inputs"]), store["final"]
 
         with torch.enable_grad():
-            _, vjp = torch.func.vjp(frozen, clean["embed"].detach(),
-                                    tuple(o.detach() for o in clean["outputs"]))
+            _, vjp = torch.func.vjp(
+                frozen, clean["embed"].detach(), tuple(o.detach() for o in clean["outputs"])
+            )
         return ForwardState(
             tokens=tokens,
             logits=logits[0, -1].detach(),

@@ -18,14 +18,25 @@ CHUNK_ROWS = 32  # rows whose regions are laid out at a time (bounds the index t
 
 
 class RowStore:
-    def __init__(self, n_slots: int, n_cols: int, active: torch.Tensor, n_layers: int,
-                 n_pos: int, device: torch.device, dtype: torch.dtype) -> None:
+    def __init__(
+        self,
+        n_slots: int,
+        n_cols: int,
+        active: torch.Tensor,
+        n_layers: int,
+        n_pos: int,
+        device: torch.device,
+        dtype: torch.dtype,
+    ) -> None:
         self.n_slots, self.n_cols, self.device, self.dtype = n_slots, n_cols, device, dtype
         self.n_layers, self.n_pos = n_layers, n_pos
         k = active.shape[0]
         counts = torch.zeros(n_layers, n_pos, dtype=torch.long, device=device)
-        counts.index_put_((active[:, 0].to(device), active[:, 1].to(device)),
-                          torch.ones(k, dtype=torch.long, device=device), accumulate=True)
+        counts.index_put_(
+            (active[:, 0].to(device), active[:, 1].to(device)),
+            torch.ones(k, dtype=torch.long, device=device),
+            accumulate=True,
+        )
         self.layer_start = torch.cumsum(counts.sum(1), 0) - counts.sum(1)  # [L]
         self.upto = torch.cumsum(counts, 1)  # [L, P]: features of layer l at positions <= p
         self.err0 = k
@@ -43,21 +54,35 @@ class RowStore:
         reach = src[None, :] < layers[:, None]  # [r, L]: source layers before the target
         feat_len = torch.where(reach, self.upto[:, positions].T, 0)
         err_len = torch.where(reach, positions[:, None] + 1, 0)
-        starts = torch.cat([self.layer_start.expand(len(layers), L),
-                            (self.err0 + src * P).expand(len(layers), L),
-                            torch.full((len(layers), 1), self.err0 + L * P, device=self.device)], 1)
+        starts = torch.cat(
+            [
+                self.layer_start.expand(len(layers), L),
+                (self.err0 + src * P).expand(len(layers), L),
+                torch.full((len(layers), 1), self.err0 + L * P, device=self.device),
+            ],
+            1,
+        )
         lens = torch.cat([feat_len, err_len, positions[:, None] + 1], 1)  # [r, 2L + 1]
         flat_len = lens.flatten()
         total = int(flat_len.sum())
         seg_start = torch.repeat_interleave(starts.flatten(), flat_len, output_size=total)
-        seg_offset = torch.repeat_interleave(torch.cumsum(flat_len, 0) - flat_len, flat_len, output_size=total)
+        seg_offset = torch.repeat_interleave(
+            torch.cumsum(flat_len, 0) - flat_len, flat_len, output_size=total
+        )
         cols = seg_start + torch.arange(total, device=self.device) - seg_offset
-        rows = torch.repeat_interleave(torch.arange(len(layers), device=self.device), lens.sum(1),
-                                       output_size=total)
+        rows = torch.repeat_interleave(
+            torch.arange(len(layers), device=self.device), lens.sum(1), output_size=total
+        )
         return rows, cols
 
-    def add(self, slots: torch.Tensor, nodes: torch.Tensor, layers: torch.Tensor,
-            positions: torch.Tensor, rows: torch.Tensor) -> None:
+    def add(
+        self,
+        slots: torch.Tensor,
+        nodes: torch.Tensor,
+        layers: torch.Tensor,
+        positions: torch.Tensor,
+        rows: torch.Tensor,
+    ) -> None:
         """Store dense rows [b, n_cols] computed for targets at (layers, positions)."""
         slots, layers, positions = (t.to(self.device) for t in (slots, layers, positions))
         self.slot_node[slots] = nodes.to(self.device)
@@ -79,16 +104,24 @@ class RowStore:
             w = scale[slots]
             if not w.any():
                 continue
-            out.index_add_(0, cols, vals.abs().mul_(torch.repeat_interleave(w, lens, output_size=vals.numel())))
+            out.index_add_(
+                0, cols, vals.abs().mul_(torch.repeat_interleave(w, lens, output_size=vals.numel()))
+            )
         return out
 
-    def partial_influence(self, n_used: int, logit_p: torch.Tensor, n_nodes: int,
-                          max_iter: int = 128, clamp: float = 1e-8) -> torch.Tensor:
+    def partial_influence(
+        self,
+        n_used: int,
+        logit_p: torch.Tensor,
+        n_nodes: int,
+        max_iter: int = 128,
+        clamp: float = 1e-8,
+    ) -> torch.Tensor:
         """circuit-tracer's partial influences over the first `n_used` slots."""
         node_of = self.slot_node.clone()
         node_of[n_used:] = -1
         prod = torch.zeros(n_nodes, dtype=self.dtype, device=self.device)
-        prod[-logit_p.numel():] = logit_p.to(self.dtype)
+        prod[-logit_p.numel() :] = logit_p.to(self.dtype)
         total = torch.zeros(n_nodes, dtype=self.dtype, device=self.device)
         for _ in range(max_iter):
             weights = torch.where(node_of >= 0, prod[node_of.clamp(min=0)], 0.0)
@@ -100,15 +133,17 @@ class RowStore:
             prod = nxt
         raise RuntimeError("partial influence did not converge")
 
-    def to_block(self, row_of_slot: torch.Tensor, col_map: torch.Tensor, n_rows: int,
-                 n_block_cols: int) -> torch.Tensor:
+    def to_block(
+        self, row_of_slot: torch.Tensor, col_map: torch.Tensor, n_rows: int, n_block_cols: int
+    ) -> torch.Tensor:
         """Dense [n_rows, n_block_cols]: slot s -> row row_of_slot[s], column c -> col_map[c]
         (entries whose column maps to -1 are dropped). Frees the store as it goes."""
         block = torch.zeros(n_rows, n_block_cols, dtype=self.dtype, device=self.device)
         while self.chunks:
             slots, lens, cols, vals = self.chunks.pop(0)
-            r = torch.repeat_interleave(torch.arange(len(slots), device=self.device), lens,
-                                        output_size=vals.numel())
+            r = torch.repeat_interleave(
+                torch.arange(len(slots), device=self.device), lens, output_size=vals.numel()
+            )
             new_col = col_map[cols]
             keep = new_col >= 0
             block[row_of_slot[slots[r[keep]]], new_col[keep]] = vals[keep]

@@ -22,8 +22,14 @@ class LogitTargets:
     vectors: torch.Tensor  # [n, d_model]
 
 
-def select_targets(logits: torch.Tensor, W_U: torch.Tensor, *, max_n_logits: int,
-                   desired_logit_prob: float, target_tokens=None) -> LogitTargets:
+def select_targets(
+    logits: torch.Tensor,
+    W_U: torch.Tensor,
+    *,
+    max_n_logits: int,
+    desired_logit_prob: float,
+    target_tokens=None,
+) -> LogitTargets:
     probs = torch.softmax(logits, dim=-1)
     if target_tokens is not None:
         idx = torch.as_tensor(list(target_tokens), dtype=torch.long).reshape(-1)
@@ -39,4 +45,6 @@ def select_targets(logits: torch.Tensor, W_U: torch.Tensor, *, max_n_logits: int
         idx = top_idx[:cutoff]
     idx = idx.to(logits.device)
     vectors = (W_U[:, idx] - W_U.mean(dim=-1, keepdim=True)).T
-    return LogitTargets(tokens=idx.cpu(), probabilities=probs[idx].detach(), vectors=vectors.detach())
+    return LogitTargets(
+        tokens=idx.cpu(), probabilities=probs[idx].detach(), vectors=vectors.detach()
+    )

@@ -52,8 +52,10 @@ def _requeue_leftovers() -> None:
     from graphs.generation.models import GenerationJob
 
     try:
-        for job_id in GenerationJob.objects.filter(state="queued").order_by("created_at").values_list(
-            "pk", flat=True
+        for job_id in (
+            GenerationJob.objects.filter(state="queued")
+            .order_by("created_at")
+            .values_list("pk", flat=True)
         ):
             _jobs.put(job_id)
     except Exception:

@@ -18,7 +18,11 @@ def preview(entry: ModelEntry, prompt: str) -> dict[str, Any]:
     from inference_worker.engine.trace import load_replacement_model
 
     rm = load_replacement_model(
-        entry.model, entry.transcoders, device=entry.device, dtype=entry.dtype, model_cache=MODEL_CACHE
+        entry.model,
+        entry.transcoders,
+        device=entry.device,
+        dtype=entry.dtype,
+        model_cache=MODEL_CACHE,
     )
     ids = rm.tokenize(prompt)  # [pos], with the engine's BOS rule
     with torch.no_grad():

@@ -41,4 +41,6 @@ def start(stop: threading.Event | None = None) -> None:
     if _started.is_set():
         return
     _started.set()
-    threading.Thread(target=_loop, args=(stop or threading.Event(),), name="reaper", daemon=True).start()
+    threading.Thread(
+        target=_loop, args=(stop or threading.Event(),), name="reaper", daemon=True
+    ).start()

@@ -58,7 +58,9 @@ def ride_out_db_blip(call: Callable[..., T], *args: object) -> T:
                 connection.close()  # a broken connection fails every later query otherwise
             if time.monotonic() + delay > deadline:
                 raise
-            log.warning("database unavailable (%s); retrying %s", str(exc).strip()[:200], call.__name__)
+            log.warning(
+                "database unavailable (%s); retrying %s", str(exc).strip()[:200], call.__name__
+            )
             time.sleep(delay)
             delay = min(delay * 2, 2.0)
 

@@ -12,8 +12,15 @@ from inference_worker.worker.cache import MODEL_CACHE
 
 log = logging.getLogger(__name__)
 
-KEYS = ("interventions", "freeze_attention", "constrained_layers", "top_k", "max_new_tokens",
-        "temperature", "seed")
+KEYS = (
+    "interventions",
+    "freeze_attention",
+    "constrained_layers",
+    "top_k",
+    "max_new_tokens",
+    "temperature",
+    "seed",
+)
 
 
 def steer(entry: ModelEntry, request: dict[str, Any]) -> dict[str, Any]:
@@ -21,10 +28,19 @@ def steer(entry: ModelEntry, request: dict[str, Any]) -> dict[str, Any]:
     from inference_worker.engine.trace import load_replacement_model
 
     try:
-        rm = load_replacement_model(entry.model, entry.transcoders, device=entry.device,
-                                    dtype=entry.dtype, model_cache=MODEL_CACHE)
-        answer = intervene(rm, request["prompt"], request.get("interventions", []),
-                           **{k: request[k] for k in KEYS[1:] if k in request})
+        rm = load_replacement_model(
+            entry.model,
+            entry.transcoders,
+            device=entry.device,
+            dtype=entry.dtype,
+            model_cache=MODEL_CACHE,
+        )
+        answer = intervene(
+            rm,
+            request["prompt"],
+            request.get("interventions", []),
+            **{k: request[k] for k in KEYS[1:] if k in request},
+        )
     except EngineError as exc:
         return {"invalid": str(exc), "field": exc.field}
     except Exception as exc:

@@ -55,8 +55,11 @@ def steer(model_id: str, request: dict, reply_key: str) -> None:
     from inference_worker.worker.steer import steer as run_steer
 
     entry = get_entry(model_id)
-    answer = {"error": f"model {model_id} is not offered by this worker"} if entry is None \
+    answer = (
+        {"error": f"model {model_id} is not offered by this worker"}
+        if entry is None
         else run_steer(entry, request)
+    )
     _reply(reply_key, answer)
 
 

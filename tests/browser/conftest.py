@@ -78,7 +78,9 @@ def store_graph(personas) -> Callable[..., Any]:
 def open_page(browser, live_server) -> Iterator[Callable[..., Any]]:
     contexts = []
 
-    def open_(path: str, user: Any = None, *, wait_ready: bool = True, viewport=(1500, 1000)) -> Any:
+    def open_(
+        path: str, user: Any = None, *, wait_ready: bool = True, viewport=(1500, 1000)
+    ) -> Any:
         ctx = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
         contexts.append(ctx)
         if user is not None:

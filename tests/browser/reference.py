@@ -41,8 +41,12 @@ def visible_ids(
 
 
 def neighbours(graph: dict[str, Any], node_id: str, visible: set[str]) -> tuple[set, set]:
-    inputs = {lk["source"] for lk in graph["links"] if lk["target"] == node_id and lk["source"] in visible}
-    outputs = {lk["target"] for lk in graph["links"] if lk["source"] == node_id and lk["target"] in visible}
+    inputs = {
+        lk["source"] for lk in graph["links"] if lk["target"] == node_id and lk["source"] in visible
+    }
+    outputs = {
+        lk["target"] for lk in graph["links"] if lk["source"] == node_id and lk["target"] in visible
+    }
     return inputs, outputs
 
 
@@ -52,7 +56,10 @@ def scores(graph: dict[str, Any], kept: set[str] | None = None) -> tuple[float, 
     kinds = [kind(n) for n in graph["nodes"]]
     n = len(ids)
     error_like = np.array(
-        [k == "error" or (k == "feature" and kept is not None and ids[i] not in kept) for i, k in enumerate(kinds)]
+        [
+            k == "error" or (k == "feature" and kept is not None and ids[i] not in kept)
+            for i, k in enumerate(kinds)
+        ]
     )
     adj = np.zeros((n, n))
     for lk in graph["links"]:
@@ -62,7 +69,12 @@ def scores(graph: dict[str, Any], kept: set[str] | None = None) -> tuple[float, 
     absadj = np.abs(adj)
     rows = absadj.sum(axis=1, keepdims=True)
     norm = np.divide(absadj, rows, out=np.zeros_like(absadj), where=rows > 0)
-    w = np.array([n_.get("token_prob") or 0.0 if k == "logit" else 0.0 for n_, k in zip(graph["nodes"], kinds, strict=True)])
+    w = np.array(
+        [
+            n_.get("token_prob") or 0.0 if k == "logit" else 0.0
+            for n_, k in zip(graph["nodes"], kinds, strict=True)
+        ]
+    )
     # logit influence = w (N + N^2 + ...), by the engine's series (which normalises the rows itself)
     logit_influence = engine_influence(
         torch.from_numpy(adj), torch.arange(n), n, torch.from_numpy(w), clamp=1e-10, max_iter=n + 1

@@ -55,5 +55,10 @@ def test_the_tokenizer_gives_entities_and_digits_one_token_each(corpus):
     tokenizer = train_tokenizer(corpus.all_texts())
     assert tokenizer.encode(DALLAS_PROMPT + " Austin").tokens[-3:] == [" Dallas", " is", " Austin"]
     assert tokenizer.encode("23+14=37").tokens == ["<bos>", "2", "3", "+", "1", "4", "=", "3", "7"]
-    assert tokenizer.encode("The National Digital Library (NDL").tokens[-4:] == [" (", "N", "D", "L"]
+    assert tokenizer.encode("The National Digital Library (NDL").tokens[-4:] == [
+        " (",
+        "N",
+        "D",
+        "L",
+    ]
     assert "<unk>" not in {t for text in corpus.all_texts() for t in tokenizer.encode(text).tokens}

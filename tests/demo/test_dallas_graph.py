@@ -48,18 +48,27 @@ def test_dallas_reaches_austin_through_a_texas_feature(set_ref, demo_model):
         selectivity = texas_selectivity(maxima, texts, feature.layer, feature.index)
         p_ablated = ablated_log_odds(demo_model, transcoders, PROMPT, austin, [feature])
         findings.append((feature, top5, selectivity, p_ablated))
-    print(f"\n{set_ref}: {int(pruned.node_mask.sum())} nodes kept; replacement {replacement:.3f}, "
-          f"completeness {completeness:.3f}; log-odds of Austin {base:.2f}; "
-          f"{len(candidates)} features on Dallas->Austin paths:")
+    print(
+        f"\n{set_ref}: {int(pruned.node_mask.sum())} nodes kept; replacement {replacement:.3f}, "
+        f"completeness {completeness:.3f}; log-odds of Austin {base:.2f}; "
+        f"{len(candidates)} features on Dallas->Austin paths:"
+    )
     for feature, top5, selectivity, p_ablated in findings:
-        print(f"  L{feature.layer} pos {feature.pos} #{feature.index} act {feature.activation:.2f}: "
-              f"top logits {top5}, Texas selectivity {selectivity:.0%}, "
-              f"ablated log-odds {p_ablated:.2f}")
+        print(
+            f"  L{feature.layer} pos {feature.pos} #{feature.index} act {feature.activation:.2f}: "
+            f"top logits {top5}, Texas selectivity {selectivity:.0%}, "
+            f"ablated log-odds {p_ablated:.2f}"
+        )
     texas_and_matters = [
-        f for f, top5, selectivity, p_ablated in findings
+        f
+        for f, top5, selectivity, p_ablated in findings
         if (" Texas" in top5 or selectivity >= SELECTIVE) and p_ablated < base - MIN_DROP
     ]
-    texas = [f for f, top5, selectivity, _ in findings if " Texas" in top5 or selectivity >= SELECTIVE]
+    texas = [
+        f for f, top5, selectivity, _ in findings if " Texas" in top5 or selectivity >= SELECTIVE
+    ]
     together = ablated_log_odds(demo_model, transcoders, PROMPT, austin, texas)
-    print(f"  ablating all {len(texas)} Texas-related path features together: log-odds {together:.2f}")
+    print(
+        f"  ablating all {len(texas)} Texas-related path features together: log-odds {together:.2f}"
+    )
     assert texas_and_matters, "no Texas-related feature on a Dallas -> Austin path lowers P(Austin)"

@@ -14,8 +14,13 @@ from inference_worker.engine.cli import main
 from inference_worker.engine.dashboards import compute_dashboards, read_dashboards
 from inference_worker.engine.tiny import build_tiny_model_dir, build_tiny_transcoders
 
-TEXTS = ["the capital of Texas is Austin .", "Dallas is a city in Texas .",
-         "the opposite of small is big .", "a cat and a dog", "the sun and the moon"]
+TEXTS = [
+    "the capital of Texas is Austin .",
+    "Dallas is a city in Texas .",
+    "the opposite of small is big .",
+    "a cat and a dog",
+    "the sun and the moon",
+]
 
 
 @pytest.fixture(scope="module")
@@ -55,8 +60,22 @@ def test_the_cli_writes_identical_compressed_files(tiny, tmp_path, capsys):
     model_dir, tc_dir, _, texts = tiny
     outputs = [tmp_path / "a.jsonl.gz", tmp_path / "b.jsonl.gz"]
     for out in outputs:
-        assert main(["dashboards", "--model", str(model_dir), "--transcoders", str(tc_dir),
-                     "--texts", str(texts), "--output", str(out)]) == 0
+        assert (
+            main(
+                [
+                    "dashboards",
+                    "--model",
+                    str(model_dir),
+                    "--transcoders",
+                    str(tc_dir),
+                    "--texts",
+                    str(texts),
+                    "--output",
+                    str(out),
+                ]
+            )
+            == 0
+        )
     assert outputs[0].read_bytes() == outputs[1].read_bytes()
     assert gzip.decompress(outputs[0].read_bytes())
     assert len(list(read_dashboards(outputs[0]))) > 0
@@ -65,12 +84,28 @@ def test_the_cli_writes_identical_compressed_files(tiny, tmp_path, capsys):
 
 def test_bad_input_is_a_one_line_error(tiny, tmp_path, capsys):
     model_dir, tc_dir, _, texts = tiny
-    missing = ["dashboards", "--model", str(model_dir), "--transcoders", str(tc_dir),
-               "--texts", str(tmp_path / "nope.txt"), "--output", str(tmp_path / "o.jsonl.gz")]
+    missing = [
+        "dashboards",
+        "--model",
+        str(model_dir),
+        "--transcoders",
+        str(tc_dir),
+        "--texts",
+        str(tmp_path / "nope.txt"),
+        "--output",
+        str(tmp_path / "o.jsonl.gz"),
+    ]
     assert main(missing) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: --texts file not found") and err.count("\n") == 1
-    no_set = ["dashboards", "--model", str(model_dir), "--texts", str(texts),
-              "--output", str(tmp_path / "o.jsonl.gz")]
+    no_set = [
+        "dashboards",
+        "--model",
+        str(model_dir),
+        "--texts",
+        str(texts),
+        "--output",
+        str(tmp_path / "o.jsonl.gz"),
+    ]
     assert main(no_set) == 2
     assert "--transcoders is required" in capsys.readouterr().err

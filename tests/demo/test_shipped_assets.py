@@ -20,15 +20,20 @@ def test_every_shipped_file_matches_its_checksum(assets):
     for line in lines:
         digest, name = line.split("  ", 1)
         listed[name] = digest
-    on_disk = {p.relative_to(assets).as_posix() for p in assets.rglob("*")
-               if p.is_file() and p.name != "SHA256SUMS"}
+    on_disk = {
+        p.relative_to(assets).as_posix()
+        for p in assets.rglob("*")
+        if p.is_file() and p.name != "SHA256SUMS"
+    }
     assert set(listed) == on_disk
     for name, digest in listed.items():
         assert hashlib.sha256((assets / name).read_bytes()).hexdigest() == digest, name
 
 
 def test_the_assets_fit_the_size_budget(assets):
-    sizes = {p.relative_to(assets).as_posix(): p.stat().st_size for p in assets.rglob("*") if p.is_file()}
+    sizes = {
+        p.relative_to(assets).as_posix(): p.stat().st_size for p in assets.rglob("*") if p.is_file()
+    }
     total = sum(sizes.values())
     print(f"\nshipped demo assets: {total / 1e6:.2f} MB in {len(sizes)} files")
     assert total <= BUDGET_BYTES
@@ -52,7 +57,9 @@ def test_the_per_layer_set_is_gemmascope_style_and_loads(assets, demo_model):
     config = yaml.safe_load((directory / "config.yaml").read_text())
     assert config["model_kind"] == "transcoder_set"
     assert (config["feature_input_hook"], config["feature_output_hook"]) == (
-        "ln2.hook_normalized", "hook_mlp_out")
+        "ln2.hook_normalized",
+        "hook_mlp_out",
+    )
     params = np.load(directory / config["transcoders"][0])
     d_model = demo_model.cfg.d_model
     assert set(params.files) == {"W_enc", "W_dec", "b_enc", "b_dec", "threshold"}

@@ -33,9 +33,20 @@ def _losses(path: Path) -> tuple[dict, list[float]]:
 def test_it_replays_the_model_training_trace(tmp_path, one_thread):
     args, expected = _losses(TRACES_DIR / "train_model.json")
     out = tmp_path / "trace.json"
-    train_model.main(["--stop-after", str(args["stop_after"]), "--threads", "1",
-                      "--seed", str(args["seed"]), "--checkpoint", str(tmp_path / "ck.pt"),
-                      "--trace", str(out)])
+    train_model.main(
+        [
+            "--stop-after",
+            str(args["stop_after"]),
+            "--threads",
+            "1",
+            "--seed",
+            str(args["seed"]),
+            "--checkpoint",
+            str(tmp_path / "ck.pt"),
+            "--trace",
+            str(out),
+        ]
+    )
     _, actual = _losses(out)
     assert len(actual) == len(expected) >= 10
     assert actual == pytest.approx(expected, abs=TOLERANCE)
@@ -47,8 +58,9 @@ def test_it_replays_the_transcoder_training_traces(tmp_path, one_thread):
     args, expected = _losses(TRACES_DIR / "train_transcoders.json")
     _, expected_clt = _losses(TRACES_DIR / "train_transcoders_clt.json")
     out = tmp_path / "trace.json"
-    train_transcoders.main(["--stop-after", str(args["stop_after"]), "--threads", "1",
-                            "--trace", str(out)])
+    train_transcoders.main(
+        ["--stop-after", str(args["stop_after"]), "--threads", "1", "--trace", str(out)]
+    )
     _, actual = _losses(out)
     _, actual_clt = _losses(tmp_path / "trace_clt.json")
     assert actual == pytest.approx(expected, abs=TOLERANCE)

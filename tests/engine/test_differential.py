@@ -32,9 +32,14 @@ def _case(name: str) -> tuple[dict, dict[str, np.ndarray]]:
 
 def _reference_check(meta: dict, ref: dict[str, np.ndarray]) -> prune_margins.PruneCheck:
     s = meta["settings"]
-    return prune_margins.prune(ref["adjacency"], ref["logit_probabilities"],
-                               len(ref["selected_features"]), len(ref["input_tokens"]),
-                               s["node_threshold"], s["edge_threshold"])
+    return prune_margins.prune(
+        ref["adjacency"],
+        ref["logit_probabilities"],
+        len(ref["selected_features"]),
+        len(ref["input_tokens"]),
+        s["node_threshold"],
+        s["edge_threshold"],
+    )
 
 
 def test_it_has_every_format_and_a_capped_case():
@@ -78,20 +83,32 @@ def _run_engine(meta: dict, ref: dict[str, np.ndarray], raw_path: Path):
     transcoders = engine.load_transcoders(str(case_dir / meta["transcoders"]), model=model)
     rm = engine.ReplacementModel(model, transcoders)
     result = engine.attribute(
-        rm, torch.from_numpy(ref["input_tokens"]), max_n_logits=s["max_n_logits"],
-        desired_logit_prob=s["desired_logit_prob"], max_feature_nodes=s["max_feature_nodes"],
-        batch_size=s["batch_size"])
-    pruned = engine.prune_graph(result, node_threshold=s["node_threshold"],
-                                edge_threshold=s["edge_threshold"])
+        rm,
+        torch.from_numpy(ref["input_tokens"]),
+        max_n_logits=s["max_n_logits"],
+        desired_logit_prob=s["desired_logit_prob"],
+        max_feature_nodes=s["max_feature_nodes"],
+        batch_size=s["batch_size"],
+    )
+    pruned = engine.prune_graph(
+        result, node_threshold=s["node_threshold"], edge_threshold=s["edge_threshold"]
+    )
     engine.save_raw(result, pruned, raw_path)
     return load_file(str(raw_path)), engine.graph_scores(result)
 
 
-def _mask_report(name: str, ours: np.ndarray, ref: np.ndarray, own_check_equal: bool,
-                 check: prune_margins.PruneCheck) -> str:
-    return (f"{name} differs in {int((ours != ref).sum())} of {ref.size} entries; reference "
-            f"{check.describe()}; numpy pruning of OUR adjacency reproduces our masks: "
-            f"{own_check_equal}")
+def _mask_report(
+    name: str,
+    ours: np.ndarray,
+    ref: np.ndarray,
+    own_check_equal: bool,
+    check: prune_margins.PruneCheck,
+) -> str:
+    return (
+        f"{name} differs in {int((ours != ref).sum())} of {ref.size} entries; reference "
+        f"{check.describe()}; numpy pruning of OUR adjacency reproduces our masks: "
+        f"{own_check_equal}"
+    )
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -103,11 +120,16 @@ def test_it_matches_circuit_tracer(name, tmp_path):
 
     assert ours["input_tokens"].tolist() == ref["input_tokens"].tolist()
     assert ours["logit_tokens"].tolist() == ref["logit_tokens"].tolist()
-    np.testing.assert_allclose(ours["logit_probabilities"], ref["logit_probabilities"],
-                               rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(
+        ours["logit_probabilities"], ref["logit_probabilities"], rtol=1e-4, atol=1e-6
+    )
     assert ours["active_features"].tolist() == ref["active_features"].tolist()
-    np.testing.assert_allclose(ours["activation_values"], ref["activation_values"],
-                               rtol=1e-4, atol=1e-5 * np.abs(ref["activation_values"]).max())
+    np.testing.assert_allclose(
+        ours["activation_values"],
+        ref["activation_values"],
+        rtol=1e-4,
+        atol=1e-5 * np.abs(ref["activation_values"]).max(),
+    )
     assert ours["selected_features"].tolist() == ref["selected_features"].tolist()
 
     a_ref, a_ours = ref["adjacency"], ours["adjacency"]
@@ -119,13 +141,21 @@ def test_it_matches_circuit_tracer(name, tmp_path):
     assert err <= ADJACENCY_RTOL, f"adjacency error {err:.3g} of max|A| at row/col {worst}"
 
     s = meta["settings"]
-    own = prune_margins.prune(a_ours, ours["logit_probabilities"], len(ref["selected_features"]),
-                              len(ref["input_tokens"]), s["node_threshold"], s["edge_threshold"])
-    own_equal = bool((own.node_mask == ours["node_mask"]).all()
-                     and (own.edge_mask == ours["edge_mask"]).all())
+    own = prune_margins.prune(
+        a_ours,
+        ours["logit_probabilities"],
+        len(ref["selected_features"]),
+        len(ref["input_tokens"]),
+        s["node_threshold"],
+        s["edge_threshold"],
+    )
+    own_equal = bool(
+        (own.node_mask == ours["node_mask"]).all() and (own.edge_mask == ours["edge_mask"]).all()
+    )
     for key in ("node_mask", "edge_mask"):
-        assert (ours[key] == ref[key]).all(), _mask_report(key, ours[key], ref[key], own_equal,
-                                                           check)
+        assert (ours[key] == ref[key]).all(), _mask_report(
+            key, ours[key], ref[key], own_equal, check
+        )
 
     assert replacement == pytest.approx(meta["replacement_score"], abs=1e-4)
     assert completeness == pytest.approx(meta["completeness_score"], abs=1e-4)

@@ -23,7 +23,9 @@ def graph(request, replacement_models):
 
 def test_it_validates_against_the_neuronpedia_schema(graph, shared_dir):
     rm, result, pruned = graph
-    doc = to_graph_json(result, pruned, slug="tiny", tokenizer=rm.tokenizer, scores=graph_scores(result))
+    doc = to_graph_json(
+        result, pruned, slug="tiny", tokenizer=rm.tokenizer, scores=graph_scores(result)
+    )
     schema = json.loads((shared_dir / "schemas" / "graph-schema.json").read_text())
     jsonschema.validate(json.loads(json.dumps(doc)), schema)
     meta = doc["metadata"]
@@ -70,8 +72,17 @@ def test_the_raw_export_has_the_documented_keys_and_order(graph, tmp_path):
     _, result, pruned = graph
     save_raw(result, pruned, tmp_path / "raw.safetensors")
     raw = load_file(str(tmp_path / "raw.safetensors"))
-    assert set(raw) == {"adjacency", "active_features", "selected_features", "activation_values",
-                        "input_tokens", "logit_tokens", "logit_probabilities", "node_mask", "edge_mask"}
+    assert set(raw) == {
+        "adjacency",
+        "active_features",
+        "selected_features",
+        "activation_values",
+        "input_tokens",
+        "logit_tokens",
+        "logit_probabilities",
+        "node_mask",
+        "edge_mask",
+    }
     n, m = result.n_nodes, result.n_features
     assert raw["adjacency"].shape == (n, n) and raw["adjacency"].dtype == torch.float32
     assert raw["active_features"].shape[1] == 3 and raw["selected_features"].shape == (m,)
@@ -79,5 +90,5 @@ def test_the_raw_export_has_the_documented_keys_and_order(graph, tmp_path):
     assert raw["node_mask"].dtype == torch.bool and raw["edge_mask"].shape == (n, n)
     # Rows: selected features then logits are the only non-zero ones; tokens and logits kept.
     nonzero_rows = raw["adjacency"].abs().sum(1) > 0
-    assert not nonzero_rows[m:n - result.n_logits].any()
-    assert raw["node_mask"][-(result.n_logits + result.n_pos):].all()
+    assert not nonzero_rows[m : n - result.n_logits].any()
+    assert raw["node_mask"][-(result.n_logits + result.n_pos) :].all()

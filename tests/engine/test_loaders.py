@@ -31,17 +31,30 @@ def test_it_loads_a_local_model_dir_with_its_tokenizer(tiny_dirs, gemma):
     assert gemma.cfg.n_layers == 4 and gemma.cfg.normalization_type == "RMSPre"
     saved = load_file(str(tiny_dirs["gemma2"] / "model.safetensors"))
     assert torch.equal(gemma.W_E, saved["embed.W_E"])  # raw weights: nothing folded or centred
-    assert torch.equal(gemma.blocks[0].ln2.w, saved["blocks.0.ln2.w"]) if "blocks.0.ln2.w" in saved else True
-    assert gemma.tokenizer.convert_ids_to_tokens(gemma.tokenizer("the capital")["input_ids"])[-2:] == ["the", "capital"]
+    assert (
+        torch.equal(gemma.blocks[0].ln2.w, saved["blocks.0.ln2.w"])
+        if "blocks.0.ln2.w" in saved
+        else True
+    )
+    assert gemma.tokenizer.convert_ids_to_tokens(gemma.tokenizer("the capital")["input_ids"])[
+        -2:
+    ] == ["the", "capital"]
 
 
 def test_it_reads_every_format_the_same_way(tiny_dirs, gemma):
     x = torch.randn(5, gemma.cfg.d_model)
-    for kind, cls in (("plt", TranscoderSet), ("plt-skip", TranscoderSet), ("clt", CrossLayerTranscoder),
-                      ("gemmascope", TranscoderSet)):
+    for kind, cls in (
+        ("plt", TranscoderSet),
+        ("plt-skip", TranscoderSet),
+        ("clt", CrossLayerTranscoder),
+        ("gemmascope", TranscoderSet),
+    ):
         tc = load_transcoders(str(tiny_dirs[f"gemma2-{kind}"]), model=gemma)
         assert isinstance(tc, cls) and tc.n_layers == 4 and tc.has_skip == (kind == "plt-skip")
-        assert (tc.feature_input_hook, tc.feature_output_hook) == ("ln2.hook_normalized", "hook_mlp_out")
+        assert (tc.feature_input_hook, tc.feature_output_hook) == (
+            "ln2.hook_normalized",
+            "hook_mlp_out",
+        )
     # GemmaScope stores W_enc as [d_model, d_tc]: the loader must transpose it.
     raw = np.load(tiny_dirs["gemma2-gemmascope"] / "layer_1/width_16k/average_l0_20/params.npz")
     gs = load_transcoders(str(tiny_dirs["gemma2-gemmascope"]), model=gemma)
@@ -72,7 +85,10 @@ def test_it_names_file_tensor_and_shapes_on_a_mismatch(tiny_dirs, gemma, tmp_pat
 
     clt = _copy(tiny_dirs, "clt", tmp_path)
     save_file({"W_dec_2": torch.zeros(48, 3, 32)}, str(clt / "W_dec_2.safetensors"))
-    with pytest.raises(EngineError, match=r"W_dec_2\.safetensors: tensor W_dec_2 has shape \(48, 3, 32\), expected \(48, 2, 32\)"):
+    with pytest.raises(
+        EngineError,
+        match=r"W_dec_2\.safetensors: tensor W_dec_2 has shape \(48, 3, 32\), expected \(48, 2, 32\)",
+    ):
         load_transcoders(str(clt), model=gemma)
 
     gs = _copy(tiny_dirs, "gemmascope", tmp_path)
@@ -80,7 +96,9 @@ def test_it_names_file_tensor_and_shapes_on_a_mismatch(tiny_dirs, gemma, tmp_pat
     arrays = dict(np.load(path))
     arrays["W_enc"] = arrays["W_enc"].T.copy()  # stored the wrong way round
     np.savez(path, **arrays)
-    with pytest.raises(EngineError, match=r"params\.npz: tensor W_enc has shape \(48, 32\), expected \(32, 48\)"):
+    with pytest.raises(
+        EngineError, match=r"params\.npz: tensor W_enc has shape \(48, 32\), expected \(32, 48\)"
+    ):
         load_transcoders(str(gs), model=gemma)
 
 
@@ -101,7 +119,9 @@ def test_it_refuses_sets_that_do_not_fit_the_model(tiny_dirs, gemma, tmp_path):
     config["model_kind"] = "transcoder_set"
     config["feature_input_hook"] = "ln2.hook_normalized"
     (plt / "config.yaml").write_text(yaml.safe_dump(config))
-    with pytest.raises(EngineError, match=r"layer_1\.safetensors is not a readable safetensors file"):
+    with pytest.raises(
+        EngineError, match=r"layer_1\.safetensors is not a readable safetensors file"
+    ):
         load_transcoders(str(plt), model=gemma)
 
 
@@ -115,7 +135,9 @@ def test_it_gives_clear_errors_for_missing_things(tiny_dirs, tmp_path):
         load_model(str(broken))
     with pytest.raises(EngineError, match="transcoder directory not found"):
         load_transcoders(str(tmp_path / "none"))
-    with pytest.raises(EngineError, match=r"not in the Hugging Face cache|neither a local directory"):
+    with pytest.raises(
+        EngineError, match=r"not in the Hugging Face cache|neither a local directory"
+    ):
         load_transcoders("nobody/no-such-transcoders")
 
 
@@ -127,7 +149,9 @@ def test_it_resolves_hub_refs_offline_from_the_cache(tiny_dirs, gemma, tmp_path,
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     # A GemmaScope-style repo: no config.yaml, layer_{i}/width_16k/average_l0_{N}/params.npz,
     # with two l0 variants of layer 0 (the smallest is chosen).
-    snap = write_fake_hf_cache(cache, "google/gemma-scope-tiny-transcoders", tiny_dirs["gemma2-gemmascope"])
+    snap = write_fake_hf_cache(
+        cache, "google/gemma-scope-tiny-transcoders", tiny_dirs["gemma2-gemmascope"]
+    )
     (snap / "config.yaml").unlink()
     other = snap / "layer_0/width_16k/average_l0_99"
     other.mkdir(parents=True)
@@ -170,7 +194,9 @@ def test_it_adds_circuit_tracers_mlp_hooks_with_their_meaning(tiny_dirs, arch):
     assert (tc.feature_input_hook, tc.feature_output_hook) == ("mlp.hook_in", "mlp.hook_out")
     n_hooks = len(model.hook_dict)
     load_transcoders(str(tiny_dirs[f"{arch}-plt-skip-mlp"]), model=model, dtype="float64")
-    assert len(model.hook_dict) == n_hooks and set(model.state_dict()) == keys  # idempotent, no weights
+    assert (
+        len(model.hook_dict) == n_hooks and set(model.state_dict()) == keys
+    )  # idempotent, no weights
     _, cache = model.run_with_cache(torch.tensor([[0, 5, 7, 9, 11]]))
     for layer in range(model.cfg.n_layers):
         block, at = model.blocks[layer], lambda name, layer=layer: cache[f"blocks.{layer}.{name}"]
@@ -184,9 +210,23 @@ def test_it_adds_circuit_tracers_mlp_hooks_with_their_meaning(tiny_dirs, arch):
         else:
             torch.testing.assert_close(at("mlp.hook_out"), at("hook_mlp_out"))
         # Equivalent to folding ln2.w into the encoder and the skip on ln2.hook_normalized.
-        folded = TranscoderSet([{"W_enc": tc.W_enc[layer] * w, "W_dec": tc.W_dec[layer],
-                                 "b_enc": tc.b_enc[layer], "b_dec": tc.b_dec[layer], "threshold": tc.threshold[layer],
-                                 "W_skip": tc.W_skip[layer] * w}],
-                               feature_input_hook="ln2.hook_normalized", feature_output_hook="hook_mlp_out")
-        torch.testing.assert_close(tc.encode(layer, at("mlp.hook_in")), folded.encode(0, at("ln2.hook_normalized")))
-        torch.testing.assert_close(tc.skip(layer, at("mlp.hook_in")), folded.skip(0, at("ln2.hook_normalized")))
+        folded = TranscoderSet(
+            [
+                {
+                    "W_enc": tc.W_enc[layer] * w,
+                    "W_dec": tc.W_dec[layer],
+                    "b_enc": tc.b_enc[layer],
+                    "b_dec": tc.b_dec[layer],
+                    "threshold": tc.threshold[layer],
+                    "W_skip": tc.W_skip[layer] * w,
+                }
+            ],
+            feature_input_hook="ln2.hook_normalized",
+            feature_output_hook="hook_mlp_out",
+        )
+        torch.testing.assert_close(
+            tc.encode(layer, at("mlp.hook_in")), folded.encode(0, at("ln2.hook_normalized"))
+        )
+        torch.testing.assert_close(
+            tc.skip(layer, at("mlp.hook_in")), folded.skip(0, at("ln2.hook_normalized"))
+        )

@@ -41,13 +41,31 @@ CHILD = textwrap.dedent("""
 
 
 def test_it_completes_where_a_dense_matrix_cannot_be_allocated(tmp_path):
-    model_dir = build_tiny_model_dir(tmp_path / "model", arch="llama", dims={
-        "n_layers": 8, "d_model": 16, "n_heads": 1, "d_head": 16, "n_key_value_heads": 1,
-        "d_mlp": 32, "n_ctx": 2048, "rotary_dim": 16})
-    tc_dir = build_tiny_transcoders(tmp_path / "tc", model_dir, kind="plt", d_transcoder=32, enc_bias=-1.5)
+    model_dir = build_tiny_model_dir(
+        tmp_path / "model",
+        arch="llama",
+        dims={
+            "n_layers": 8,
+            "d_model": 16,
+            "n_heads": 1,
+            "d_head": 16,
+            "n_key_value_heads": 1,
+            "d_mlp": 32,
+            "n_ctx": 2048,
+            "rotary_dim": 16,
+        },
+    )
+    tc_dir = build_tiny_transcoders(
+        tmp_path / "tc", model_dir, kind="plt", d_transcoder=32, enc_bias=-1.5
+    )
     env = {**os.environ, "MALLOC_ARENA_MAX": "2", "OMP_NUM_THREADS": "1"}
-    proc = subprocess.run([sys.executable, "-c", CHILD, str(model_dir), str(tc_dir), str(N_TOKENS)],
-                          capture_output=True, text=True, timeout=600, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD, str(model_dir), str(tc_dir), str(N_TOKENS)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     lines = proc.stdout.split()
     assert "DENSE-REFUSED" in lines, proc.stdout

@@ -37,7 +37,10 @@ def _source_delta(rm, result, comp, col):
     if col < m:
         active = int(result.selected_features[col])
         layer, pos, idx = result.active_features[active].tolist()
-        dec = rm.transcoders.decoder_rows(layer, torch.tensor([idx]))[0] * result.activation_values[active].double()
+        dec = (
+            rm.transcoders.decoder_rows(layer, torch.tensor([idx]))[0]
+            * result.activation_values[active].double()
+        )
         deltas = {}
         for j in range(dec.shape[0]):  # a CLT feature writes to every later layer
             deltas[layer + j] = zeros()
@@ -73,16 +76,21 @@ def test_it_matches_perturbations_for_every_edge_kind(replacement_models, arch, 
     checked = {"feature": 0, "error": 0, "token": 0}
     for col in features + errors + tokens_cols:
         out_deltas, embed_delta = _source_delta(rm, result, comp, col)
-        effect = _targets(rm, result, *frozen_run(rm, tokens, out_deltas=out_deltas, embed_delta=embed_delta)) - base
+        effect = (
+            _targets(
+                rm, result, *frozen_run(rm, tokens, out_deltas=out_deltas, embed_delta=embed_delta)
+            )
+            - base
+        )
         torch.testing.assert_close(dense[rows, col], effect, rtol=0, atol=1e-6 * float(scale))
         kind_name = "feature" if col < m else "error" if col < m + L * P else "token"
         checked[kind_name] += int(effect.abs().max() > 1e-3 * scale)
     # The checks were not vacuous: each source kind had non-trivial effects somewhere...
     assert all(n > 0 for n in checked.values()), checked
     # ...including on logits (the last rows) and on features (feature -> feature edges).
-    assert dense[rows[-result.n_logits:]].abs().max() > 0
+    assert dense[rows[-result.n_logits :]].abs().max() > 0
     assert dense[:m, :m].abs().max() > 0
     # Position 0 has no features or errors; error and token rows are all zero.
     assert (result.active_features[:, 1] > 0).all()
-    assert dense[m:m + (L + 1) * P].abs().max() == 0
+    assert dense[m : m + (L + 1) * P].abs().max() == 0
     assert comp.errors[:, 0].abs().max() == 0

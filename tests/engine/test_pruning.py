@@ -31,7 +31,7 @@ def _threshold(scores, t):
 def _dense_prune(A, w, n_tok, n_log, m, nt, et):
     infl = _influence(_normalize(A), w)
     node = infl >= _threshold(infl, nt)
-    node[-n_log - n_tok:] = True
+    node[-n_log - n_tok :] = True
     P = A.clone()
     P[~node] = 0
     P[:, ~node] = 0
@@ -51,13 +51,19 @@ def _dense_prune(A, w, n_tok, n_log, m, nt, et):
 @pytest.mark.parametrize("kind,cap", [("plt", None), ("plt-skip", 30), ("clt", 45)])
 def test_block_pruning_equals_the_dense_definition(replacement_models, kind, cap):
     rm = replacement_models("llama", kind, "float32")
-    result = attribute(rm, "the capital of Texas is Austin and the capital of France is", batch_size=16,
-                       max_feature_nodes=cap)
+    result = attribute(
+        rm,
+        "the capital of Texas is Austin and the capital of France is",
+        batch_size=16,
+        max_feature_nodes=cap,
+    )
     A = result.dense_adjacency()
     w = torch.zeros(result.n_nodes)
-    w[-result.n_logits:] = result.logit_probabilities
+    w[-result.n_logits :] = result.logit_probabilities
     for nt, et in ((0.8, 0.98), (0.5, 0.9)):
-        node, edge, infl = _dense_prune(A, w, result.n_pos, result.n_logits, result.n_features, nt, et)
+        node, edge, infl = _dense_prune(
+            A, w, result.n_pos, result.n_logits, result.n_features, nt, et
+        )
         pruned = prune_graph(result, node_threshold=nt, edge_threshold=et)
         assert torch.equal(pruned.node_mask, node)
         assert torch.equal(pruned.dense_edge_mask(result), edge)
@@ -65,9 +71,9 @@ def test_block_pruning_equals_the_dense_definition(replacement_models, kind, cap
     # Scores, from the dense definitions.
     norm = _normalize(A)
     m, L, P = result.n_features, result.n_layers, result.n_pos
-    replacement = infl[m + L * P: m + (L + 1) * P].sum() / infl[m: m + (L + 1) * P].sum()
+    replacement = infl[m + L * P : m + (L + 1) * P].sum() / infl[m : m + (L + 1) * P].sum()
     out = infl + w
-    completeness = ((1 - norm[:, m: m + L * P].sum(-1)) * out).sum() / out.sum()
+    completeness = ((1 - norm[:, m : m + L * P].sum(-1)) * out).sum() / out.sum()
     got = graph_scores(result)
     assert got == pytest.approx((float(replacement), float(completeness)), rel=1e-5)
     assert 0 < got[0] < 1 and 0 < got[1] < 1
@@ -84,6 +90,10 @@ def test_capped_attribution_visits_features_by_estimated_influence(replacement_m
     torch.testing.assert_close(capped.block[:16], full_rows, rtol=1e-5, atol=1e-6)
     # The first queue is ranked by direct influence on the logits: the strongest feature of the
     # logit rows is always selected.
-    logit_rows = full.block[-full.n_logits:, : full.n_features].abs()
-    weights = full.logit_probabilities[:, None] * logit_rows / full.block[-full.n_logits:].abs().sum(1, keepdim=True)
+    logit_rows = full.block[-full.n_logits :, : full.n_features].abs()
+    weights = (
+        full.logit_probabilities[:, None]
+        * logit_rows
+        / full.block[-full.n_logits :].abs().sum(1, keepdim=True)
+    )
     assert int(weights.sum(0).argmax()) in capped.selected_features.tolist()

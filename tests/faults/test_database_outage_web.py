@@ -11,7 +11,9 @@ from tests.faults.servers import fetch, web_server
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 
-def test_it_answers_503_while_the_database_is_down_and_200_right_after(pg_proxy, pg_proxy_url, tmp_path):
+def test_it_answers_503_while_the_database_is_down_and_200_right_after(
+    pg_proxy, pg_proxy_url, tmp_path
+):
     env = {
         "DATABASE_URL": pg_proxy_url,
         "CIRCUITSCOPE_VAR_DIR": str(tmp_path / "var"),

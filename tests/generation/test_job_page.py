@@ -11,8 +11,12 @@ from graphs.generation.models import GenerationJob
 @pytest.fixture
 def job(owner):
     return GenerationJob.objects.create(
-        owner=owner, model_id="demo", prompt="<b>the cat</b>", slug="the-cat",
-        visibility="private", request_key="k",
+        owner=owner,
+        model_id="demo",
+        prompt="<b>the cat</b>",
+        slug="the-cat",
+        visibility="private",
+        request_key="k",
     )
 
 

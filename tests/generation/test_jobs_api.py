@@ -17,9 +17,7 @@ def submit(client, prompt="the cat sat", **extra):
     return client.post("/api/generations/", body, format="json")
 
 
-def test_the_owner_gets_the_job_and_lists_only_their_own(
-    owner_api, outsider_api, words_entry
-):
+def test_the_owner_gets_the_job_and_lists_only_their_own(owner_api, outsider_api, words_entry):
     mine = submit(owner_api).json()
     submit(outsider_api, "the dog ran")
     assert owner_api.get(f"/api/generations/{mine['id']}/").json()["state"] == "queued"

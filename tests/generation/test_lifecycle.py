@@ -25,8 +25,12 @@ def enqueued(monkeypatch, words_entry):
 
 def running_job(attempts: int, lease_in_s: float) -> GenerationJob:
     job = GenerationJob.objects.create(
-        owner=UserFactory(), model_id="words", prompt="the cat", slug="the-cat",
-        visibility="private", request_key="k",
+        owner=UserFactory(),
+        model_id="words",
+        prompt="the cat",
+        slug="the-cat",
+        visibility="private",
+        request_key="k",
     )
     jobs.claim(job.id, "worker-a")
     GenerationJob.objects.filter(pk=job.id).update(
@@ -114,8 +118,12 @@ def test_the_runner_fails_a_job_whose_graph_is_refused_with_the_reason(words_ent
 
     monkeypatch.setattr(engine, "trace", broken_trace)
     job = GenerationJob.objects.create(
-        owner=UserFactory(), model_id="words", prompt="the cat", slug="the-cat",
-        visibility="private", request_key="k",
+        owner=UserFactory(),
+        model_id="words",
+        prompt="the cat",
+        slug="the-cat",
+        visibility="private",
+        request_key="k",
     )
     assert run_job(job.id, "worker-a") == "failed"
     job.refresh_from_db()

@@ -15,8 +15,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def job(words_entry):
     job = GenerationJob.objects.create(
-        owner=UserFactory(), model_id="words", prompt="the cat", slug="the-cat",
-        visibility="private", request_key="k",
+        owner=UserFactory(),
+        model_id="words",
+        prompt="the cat",
+        slug="the-cat",
+        visibility="private",
+        request_key="k",
     )
     return jobs.claim(job.id, "worker-a")
 

@@ -16,8 +16,12 @@ pytestmark = pytest.mark.django_db
 
 def grant_form(user, tier) -> dict:
     expires = timezone.now() + timedelta(days=30)
-    return {"user": user.pk, "tier": tier.pk, "expires_at_0": expires.strftime("%Y-%m-%d"),
-            "expires_at_1": "12:00:00"}
+    return {
+        "user": user.pk,
+        "tier": tier.pk,
+        "expires_at_0": expires.strftime("%Y-%m-%d"),
+        "expires_at_1": "12:00:00",
+    }
 
 
 def test_staff_grant_a_tier_with_an_expiry(owner):

@@ -25,7 +25,9 @@ def test_it_meets_the_goal_only_below_50_ms_at_200_users():
     assert summary([level(200, 90.0, 0, 49)])["goal"]["met"] is True
     assert summary([level(200, 90.0, 0, 50)])["goal"]["met"] is False
     assert summary([level(100, 50.0, 0, 10)])["goal"] == {
-        "what": f"{METADATA_ENDPOINT} p99 < 50 ms at 200 users", "p99_ms": None, "met": False,
+        "what": f"{METADATA_ENDPOINT} p99 < 50 ms at 200 users",
+        "p99_ms": None,
+        "met": False,
     }
 
 

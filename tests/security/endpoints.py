@@ -66,12 +66,21 @@ def build_world(users: dict[str, Any], visibility: str) -> World:
     viewer = CollaboratorFactory(graph=graph, user=users["viewer"], role=Role.VIEWER)
     subgraph = SubgraphFactory(graph=graph, author=users["editor"], display_name="eddie's view")
     feature = Feature.objects.create(
-        model_id=graph.model_id, source_set="uploaded", layer=0, index=1,
-        dashboard={"top_logits": []}, graph=graph, owner=owner,
+        model_id=graph.model_id,
+        source_set="uploaded",
+        layer=0,
+        index=1,
+        dashboard={"top_logits": []},
+        graph=graph,
+        owner=owner,
     )
     job = GenerationJob.objects.create(
-        owner=owner, model_id="demo", prompt="the cat", slug="the-cat",
-        visibility=visibility, request_key=f"k-{graph.pk}",
+        owner=owner,
+        model_id="demo",
+        prompt="the cat",
+        slug="the-cat",
+        visibility=visibility,
+        request_key=f"k-{graph.pk}",
     )
     token, _ = create_token(owner, "matrix")
     return World(users, graph, subgraph, viewer, feature, job, token.pk)
@@ -83,7 +92,11 @@ def public_feature() -> Feature:
         model_id="demo", source_set="demo", defaults={"n_features": 1, "digest": "x"}
     )
     return Feature.objects.get_or_create(
-        model_id="demo", source_set="demo", layer=0, index=2, graph=None,
+        model_id="demo",
+        source_set="demo",
+        layer=0,
+        index=2,
+        graph=None,
         defaults={"dashboard": {"top_logits": []}},
     )[0]
 
@@ -191,7 +204,13 @@ ROUTES: dict[str, dict[str, Rule]] = {
         "POST": signed_in(fixed("/accounts/tokens/", {"name": "ci"}, json=False), page=True),
     },
     "accounts/tokens/<token_id>/revoke/": {
-        "POST": Rule(OWNER, (302,), lambda w: Call(f"/accounts/tokens/{w.token_id}/revoke/", {}, False), own=True, page=True),
+        "POST": Rule(
+            OWNER,
+            (302,),
+            lambda w: Call(f"/accounts/tokens/{w.token_id}/revoke/", {}, False),
+            own=True,
+            page=True,
+        ),
     },
     # --- graph pages ---
     "": {"GET": anyone(fixed("/"))},
@@ -204,8 +223,12 @@ ROUTES: dict[str, dict[str, Rule]] = {
     "generations/<job_id>/": {
         "GET": Rule(OWNER, (200,), lambda w: Call(f"/generations/{w.job.pk}/"), own=True, page=True)
     },
-    "feature-json/graphs/<graph_id>/<feature_id>.json": {"GET": sees_graph(lambda w: Call(_feature_json(w)))},
-    "feature-json/<model_id>/<source_set>/<feature_id>.json": {"GET": anyone(lambda w: Call(_public_json(w)))},
+    "feature-json/graphs/<graph_id>/<feature_id>.json": {
+        "GET": sees_graph(lambda w: Call(_feature_json(w)))
+    },
+    "feature-json/<model_id>/<source_set>/<feature_id>.json": {
+        "GET": anyone(lambda w: Call(_public_json(w)))
+    },
     # --- API: root, schema, tokens ---
     "api/": {"GET": anyone(fixed("/api/"))},
     "api/schema/": {"GET": anyone(fixed("/api/schema/"))},
@@ -221,8 +244,12 @@ ROUTES: dict[str, dict[str, Rule]] = {
     # --- API: validation, models, generation, steering ---
     "api/validate/": {"POST": anyone(fixed("/api/validate/", INVALID_GRAPH))},
     "api/models/": {"GET": anyone(fixed("/api/models/"))},
-    "api/models/<model_id>/tokenize/": {"POST": signed_in(fixed("/api/models/demo/tokenize/", {}), ok=(400,))},
-    "api/models/<model_id>/steer/": {"POST": signed_in(fixed("/api/models/demo/steer/", {}), ok=(400,))},
+    "api/models/<model_id>/tokenize/": {
+        "POST": signed_in(fixed("/api/models/demo/tokenize/", {}), ok=(400,))
+    },
+    "api/models/<model_id>/steer/": {
+        "POST": signed_in(fixed("/api/models/demo/steer/", {}), ok=(400,))
+    },
     "api/generations/": {
         "GET": signed_in(fixed("/api/generations/")),
         "POST": signed_in(fixed("/api/generations/", {"model": "demo"}), ok=(400,)),
@@ -250,7 +277,9 @@ ROUTES: dict[str, dict[str, Rule]] = {
     # --- API: subgraphs (the target is the editor's) ---
     "api/graphs/<graph_pk>/subgraphs/": {
         "GET": sees_graph(lambda w: Call(f"{_g(w)}subgraphs/")),
-        "POST": sees_graph(lambda w: Call(f"{_g(w)}subgraphs/", {"display_name": "mine"}), ok=(201,), who=SIGNED_IN),
+        "POST": sees_graph(
+            lambda w: Call(f"{_g(w)}subgraphs/", {"display_name": "mine"}), ok=(201,), who=SIGNED_IN
+        ),
     },
     "api/graphs/<graph_pk>/subgraphs/<pk>/": {
         "GET": sees_graph(lambda w: Call(_sub(w))),
@@ -281,7 +310,9 @@ ROUTES: dict[str, dict[str, Rule]] = {
     "api/features/": {"GET": anyone(fixed("/api/features/"))},
     "api/features/<model_id>/<source_set>/batch/": {
         "GET": anyone(lambda w: Call(f"/api/features/demo/demo/batch/?features={_public_pair()}")),
-        "POST": anyone(lambda w: Call("/api/features/demo/demo/batch/", {"features": [_public_pair(list)]})),
+        "POST": anyone(
+            lambda w: Call("/api/features/demo/demo/batch/", {"features": [_public_pair(list)]})
+        ),
     },
     "api/features/<model_id>/<source_set>/<layer>/<index>/": {
         "GET": anyone(lambda w: Call(f"/api/features/demo/demo/{public_feature().layer}/2/"))
@@ -333,7 +364,9 @@ def site_routes() -> list[Route]:
             if isinstance(pattern, URLResolver):
                 walk(pattern.url_patterns, prefix + str(pattern.pattern))
             elif isinstance(pattern, URLPattern):
-                found.append(Route(normalize(prefix + str(pattern.pattern)), pattern.name, pattern.callback))
+                found.append(
+                    Route(normalize(prefix + str(pattern.pattern)), pattern.name, pattern.callback)
+                )
 
     walk(get_resolver().url_patterns, "")
     return [r for r in found if not any(r.key.startswith(x) for x in EXCLUDED)]

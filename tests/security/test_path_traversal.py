@@ -62,7 +62,9 @@ def test_it_refuses_a_traversal_slug_naming_the_field(owner_client, slug):
 
 
 @pytest.mark.parametrize("wanted", TRAVERSALS)
-def test_storage_keys_come_from_random_ids_never_from_user_text(owner_client, media_root, tmp_path, wanted):
+def test_storage_keys_come_from_random_ids_never_from_user_text(
+    owner_client, media_root, tmp_path, wanted
+):
     outside = files_under(tmp_path) - files_under(media_root)
     document = build_graph_document(slug=wanted)  # metadata.slug: the upload's own name for itself
     document["metadata"]["prompt"] = wanted
@@ -89,7 +91,9 @@ def test_a_dashboard_upload_refuses_a_path_like_source_set(owner_client, source_
     client = Client()
     client.force_login(user)
     body = {"source_set": source_set, "features": [{"index": 0}]}
-    response = client.post(f"/api/graphs/{graph.pk}/features/", body, content_type="application/json")
+    response = client.post(
+        f"/api/graphs/{graph.pk}/features/", body, content_type="application/json"
+    )
     assert response.status_code == 400
     assert [p["path"] for p in response.json()["problems"]] == ["source_set"]
 
@@ -115,5 +119,9 @@ def test_traversal_in_an_id_is_an_unknown_id(owner_client, path):
 def test_stored_bodies_are_not_served_by_their_storage_key(owner_client, media_root):
     graph = GraphFactory(owner=UserFactory(username="private-owner"))  # private
     assert (media_root / graph.body_key).is_file()
-    for path in (f"/media/{graph.body_key}", f"/{graph.body_key}", f"/static/../media/{graph.body_key}"):
+    for path in (
+        f"/media/{graph.body_key}",
+        f"/{graph.body_key}",
+        f"/static/../media/{graph.body_key}",
+    ):
         assert owner_client.get(path).status_code == 404, path

@@ -33,7 +33,9 @@ def test_doubling_a_feature_moves_every_target_by_its_edge(replacement_models, a
     tokens = result.input_tokens
     clean = clean_cache(rm, tokens)
     all_layers = range(rm.cfg.n_layers)
-    base = _targets(rm, result, run_intervened(rm, tokens, [], clean, constrained_layers=all_layers))
+    base = _targets(
+        rm, result, run_intervened(rm, tokens, [], clean, constrained_layers=all_layers)
+    )
     dense = result.dense_adjacency()
     rows = result.row_nodes()
     gen = torch.Generator().manual_seed(1)
@@ -47,8 +49,13 @@ def test_doubling_a_feature_moves_every_target_by_its_edge(replacement_models, a
         expected = dense[rows, col]
         scale = float(expected.abs().max())
         torch.testing.assert_close(effect, expected, rtol=1e-4, atol=1e-4 * max(scale, 1e-12))
-        nontrivial += int(expected[:result.n_features].abs().max() > 0 and expected[-result.n_logits:].abs().max() > 0)
-    assert nontrivial > 0, "no sampled feature had both feature and logit edges: the check was vacuous"
+        nontrivial += int(
+            expected[: result.n_features].abs().max() > 0
+            and expected[-result.n_logits :].abs().max() > 0
+        )
+    assert nontrivial > 0, (
+        "no sampled feature had both feature and logit edges: the check was vacuous"
+    )
 
 
 def test_without_constraints_the_effect_is_not_only_direct(replacement_models):
@@ -59,7 +66,9 @@ def test_without_constraints_the_effect_is_not_only_direct(replacement_models):
     clean = clean_cache(rm, tokens)
     dense = result.dense_adjacency()
     rows = result.row_nodes()
-    col = int(torch.argmin(result.active_features[result.selected_features][:, 0]))  # an early layer
+    col = int(
+        torch.argmin(result.active_features[result.selected_features][:, 0])
+    )  # an early layer
     layer, pos, idx = result.active_features[int(result.selected_features[col])].tolist()
     doubled = [Intervention(layer=layer, position=pos, feature=idx, mode="scale", value=2.0)]
     base = _targets(rm, result, run_intervened(rm, tokens, [], clean))
@@ -74,12 +83,21 @@ def test_ablating_an_error_node_moves_every_target_by_minus_its_edge(replacement
     tokens = result.input_tokens
     clean = clean_cache(rm, tokens)
     all_layers = range(rm.cfg.n_layers)
-    base = _targets(rm, result, run_intervened(rm, tokens, [], clean, constrained_layers=all_layers))
+    base = _targets(
+        rm, result, run_intervened(rm, tokens, [], clean, constrained_layers=all_layers)
+    )
     dense, rows = result.dense_adjacency(), result.row_nodes()
     m, P = result.n_features, result.n_pos
     for layer, pos in [(0, P - 1), (1, P // 2)]:
         ablate = [Intervention(layer=layer, position=pos, node="error")]
-        effect = _targets(rm, result, run_intervened(rm, tokens, ablate, clean, constrained_layers=all_layers)) - base
+        effect = (
+            _targets(
+                rm, result, run_intervened(rm, tokens, ablate, clean, constrained_layers=all_layers)
+            )
+            - base
+        )
         expected = -dense[rows, m + layer * P + pos]
         assert expected.abs().max() > 0
-        torch.testing.assert_close(effect, expected, rtol=1e-4, atol=1e-4 * float(expected.abs().max()))
+        torch.testing.assert_close(
+            effect, expected, rtol=1e-4, atol=1e-4 * float(expected.abs().max())
+        )

@@ -28,7 +28,10 @@ def test_default_continuation_is_the_models_own_greedy_decoding(replacement_mode
 def test_steering_generated_tokens_reaches_new_positions(replacement_models):
     rm = replacement_models("gemma2", "plt")
     n = rm.tokenize(PROMPT).numel()
-    big = [{"layer": 2, "feature": f, "position": GENERATED, "mode": "set", "value": 50.0} for f in range(8)]
+    big = [
+        {"layer": 2, "feature": f, "position": GENERATED, "mode": "set", "value": 50.0}
+        for f in range(8)
+    ]
     out = intervene(rm, PROMPT, big, max_new_tokens=4)
     # the prompt's last position is untouched; the first new token's next-token distribution is not
     assert out["last_position"]["before"] == out["last_position"]["after"]
@@ -41,24 +44,38 @@ def test_steering_generated_tokens_reaches_new_positions(replacement_models):
 
 def test_seeded_sampling_is_reproducible_and_seed_dependent(replacement_models):
     rm = replacement_models("llama", "plt")
-    runs = [intervene(rm, PROMPT, [], max_new_tokens=12, temperature=2.0, seed=s)["default"]["text"]
-            for s in (7, 7, 8)]
+    runs = [
+        intervene(rm, PROMPT, [], max_new_tokens=12, temperature=2.0, seed=s)["default"]["text"]
+        for s in (7, 7, 8)
+    ]
     assert runs[0] == runs[1] != runs[2]
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"max_new_tokens": 65}, "max_new_tokens"),
-    ({"max_new_tokens": 60}, "context"),
-    ({"top_k": 0}, "top_k"),
-    ({"temperature": -1}, "temperature"),
-    ({"constrained_layers": [9]}, "constrained_layers"),
-    ({"interventions": [{"layer": 9, "position": 1, "feature": 0}]}, "interventions[0].layer"),
-    ({"interventions": [{"layer": 0, "position": 99, "feature": 0}]}, "interventions[0].position"),
-    ({"interventions": [{"layer": 0, "position": 1, "feature": 10**6}]}, "interventions[0].feature"),
-    ({"interventions": [{"layer": 0, "position": 1, "mode": "boost"}]}, "interventions[0].mode"),
-    ({"interventions": [{"layer": 0, "feature": 1}]}, "interventions[0].position"),
-    ({"interventions": [Intervention(0, GENERATED, node="error")]}, "error node"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"max_new_tokens": 65}, "max_new_tokens"),
+        ({"max_new_tokens": 60}, "context"),
+        ({"top_k": 0}, "top_k"),
+        ({"temperature": -1}, "temperature"),
+        ({"constrained_layers": [9]}, "constrained_layers"),
+        ({"interventions": [{"layer": 9, "position": 1, "feature": 0}]}, "interventions[0].layer"),
+        (
+            {"interventions": [{"layer": 0, "position": 99, "feature": 0}]},
+            "interventions[0].position",
+        ),
+        (
+            {"interventions": [{"layer": 0, "position": 1, "feature": 10**6}]},
+            "interventions[0].feature",
+        ),
+        (
+            {"interventions": [{"layer": 0, "position": 1, "mode": "boost"}]},
+            "interventions[0].mode",
+        ),
+        ({"interventions": [{"layer": 0, "feature": 1}]}, "interventions[0].position"),
+        ({"interventions": [Intervention(0, GENERATED, node="error")]}, "error node"),
+    ],
+)
 def test_bad_arguments_raise_engine_errors_naming_the_field(replacement_models, kwargs, message):
     rm = replacement_models("llama", "plt")
     interventions = kwargs.pop("interventions", [])
@@ -70,9 +87,11 @@ def test_bad_arguments_raise_engine_errors_naming_the_field(replacement_models, 
 def test_it_runs_in_bfloat16_with_every_kind_of_intervention(replacement_models, kind):
     """TransformerLens hands float32 norm outputs to a bfloat16 transcoder set: no dtype clash."""
     rm = replacement_models("gemma2", kind, "bfloat16")
-    interventions = [{"layer": 1, "position": 3, "feature": 2, "mode": "set", "value": 5.0},
-                     {"layer": 2, "position": GENERATED, "feature": 1, "mode": "scale", "value": 3.0},
-                     {"node": "error", "layer": 0, "position": 2, "mode": "ablate"}]
+    interventions = [
+        {"layer": 1, "position": 3, "feature": 2, "mode": "set", "value": 5.0},
+        {"layer": 2, "position": GENERATED, "feature": 1, "mode": "scale", "value": 3.0},
+        {"node": "error", "layer": 0, "position": 2, "mode": "ablate"},
+    ]
     out = intervene(rm, PROMPT, interventions, max_new_tokens=3, constrained_layers=[0, 1])
     assert len(out["steered"]["tokens"]) == 3
     assert out["last_position"]["after"] != out["last_position"]["before"]

@@ -30,7 +30,11 @@ def test_it_uses_the_default_for_unset_or_empty(monkeypatch):
         (lambda: env_int("X", 1, minimum=1), "0", "X=0 must be at least 1"),
         (lambda: env_list("X", []), "a,,b", "has an empty item"),
         (lambda: env_choice("X", "a", ("a", "b")), "c", "must be one of: a, b"),
-        (lambda: env_url("X", None, schemes=("redis",)), "localhost:6379", "must be a URL starting with"),
+        (
+            lambda: env_url("X", None, schemes=("redis",)),
+            "localhost:6379",
+            "must be a URL starting with",
+        ),
         (lambda: env_url("X", None, schemes=("redis",)), "redis://:6379/0", "has no host name"),
         (lambda: env_url("X", None, schemes=("redis",)), "redis://host:port/0", "invalid port"),
     ],

@@ -52,7 +52,9 @@ def test_it_lists_problems_by_path_and_suggestions(validator_page):
     assert "nodes[2].ctx_idx" in problems
     assert any(path.startswith("nodes[1]") for path in problems)
     suggestions = validator_page.locator(".suggestions li .path").all_inner_texts()
-    assert "metadata.info" in suggestions or any(s.startswith("metadata.info.") for s in suggestions)
+    assert "metadata.info" in suggestions or any(
+        s.startswith("metadata.info.") for s in suggestions
+    )
     assert validator_page.errors == []
 
 

@@ -16,7 +16,16 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     actions = ["revoke"]
     # Staff may revoke but never see or forge a secret: tokens are made by their users.
-    fields = ["id", "user", "name", "prefix", "secret_hash", "created_at", "last_used_at", "revoked_at"]
+    fields = [
+        "id",
+        "user",
+        "name",
+        "prefix",
+        "secret_hash",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -20,7 +20,10 @@ from webapp.accounts.tokens import TokenLimitReached, create_token, revoke_token
 
 
 class ApiTokenViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
 ):
     serializer_class = ApiTokenSerializer
     permission_classes = [IsAuthenticated]

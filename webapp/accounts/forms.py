@@ -10,4 +10,6 @@ class SignupForm(UserCreationForm):
 
 
 class TokenCreateForm(forms.Form):
-    name = forms.CharField(max_length=100, strip=True, help_text="What the token is for, e.g. 'laptop script'.")
+    name = forms.CharField(
+        max_length=100, strip=True, help_text="What the token is for, e.g. 'laptop script'."
+    )

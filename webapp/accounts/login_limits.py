@@ -28,7 +28,10 @@ def _limits(request: HttpRequest, username: str) -> list[tuple[Limit, str]]:
     ip = client_ip(request)
     name = username.strip().casefold()
     return [
-        (setting_limit("login-user-ip", "RATELIMIT_LOGIN_FAILURES_PER_USER_IP", WINDOW), f"{name}|{ip}"),
+        (
+            setting_limit("login-user-ip", "RATELIMIT_LOGIN_FAILURES_PER_USER_IP", WINDOW),
+            f"{name}|{ip}",
+        ),
         (setting_limit("login-ip", "RATELIMIT_LOGIN_FAILURES_PER_IP", WINDOW), ip),
     ]
 
@@ -45,7 +48,9 @@ def record_failure(request: HttpRequest, username: str) -> None:
 
 
 @receiver(user_login_failed, dispatch_uid="circuitscope-login-rate-limit")
-def _count_failed_login(sender, credentials: dict, request: HttpRequest | None = None, **kwargs) -> None:
+def _count_failed_login(
+    sender, credentials: dict, request: HttpRequest | None = None, **kwargs
+) -> None:
     # Sent by django.contrib.auth.authenticate() for every refused password, whichever form asked.
     if request is not None:
         record_failure(request, str(credentials.get("username", "")))

@@ -22,10 +22,10 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", get_or_post(auth_views.PasswordChangeView.as_view()), name="password_change"),
     path(
-        "password/", get_or_post(auth_views.PasswordChangeView.as_view()), name="password_change"
+        "password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"
     ),
-    path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<str:token_id>/revoke/", views.revoke, name="token-revoke"),
 ]

@@ -27,8 +27,11 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and (wait := signup_wait(request)) is not None:
         return rate_limited_page(
-            request, "registration/signup.html", {"form": form},
-            "Too many new accounts from this address", wait,
+            request,
+            "registration/signup.html",
+            {"form": form},
+            "Too many new accounts from this address",
+            wait,
         )
     if request.method == "POST" and form.is_valid():
         user = form.save()

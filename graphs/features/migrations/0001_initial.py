@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 import graphs.features.models
 
-MODELS = ['feature', 'publicfeatureset']
+MODELS = ["feature", "publicfeatureset"]
 
 
 def move_content_types(apps, schema_editor):
@@ -26,12 +26,11 @@ def move_content_types_back(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('graphs', '0005_subgraph_listing_index'),
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("graphs", "0005_subgraph_listing_index"),
+        ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -41,39 +40,88 @@ class Migration(migrations.Migration):
             database_operations=[],
             state_operations=[
                 migrations.CreateModel(
-                    name='PublicFeatureSet',
+                    name="PublicFeatureSet",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('model_id', models.CharField(max_length=100)),
-                        ('source_set', models.CharField(max_length=100)),
-                        ('n_features', models.PositiveIntegerField(default=0)),
-                        ('digest', models.CharField(max_length=64)),
-                        ('loaded_at', models.DateTimeField(auto_now=True)),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
+                            ),
+                        ),
+                        ("model_id", models.CharField(max_length=100)),
+                        ("source_set", models.CharField(max_length=100)),
+                        ("n_features", models.PositiveIntegerField(default=0)),
+                        ("digest", models.CharField(max_length=64)),
+                        ("loaded_at", models.DateTimeField(auto_now=True)),
                     ],
                     options={
-                        'db_table': 'graphs_publicfeatureset',
-                        'constraints': [models.UniqueConstraint(fields=('model_id', 'source_set'), name='public_feature_set_key')],
+                        "db_table": "graphs_publicfeatureset",
+                        "constraints": [
+                            models.UniqueConstraint(
+                                fields=("model_id", "source_set"), name="public_feature_set_key"
+                            )
+                        ],
                     },
                 ),
                 migrations.CreateModel(
-                    name='Feature',
+                    name="Feature",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('model_id', models.CharField(max_length=100)),
-                        ('source_set', models.CharField(max_length=100)),
-                        ('layer', models.PositiveIntegerField()),
-                        ('index', models.PositiveIntegerField()),
-                        ('label', models.CharField(blank=True, default='', max_length=200)),
-                        ('dashboard', graphs.features.models.DashboardField()),
-                        ('created_at', models.DateTimeField(auto_now_add=True)),
-                        ('updated_at', models.DateTimeField(auto_now=True)),
-                        ('graph', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='features', to='graphs.graph')),
-                        ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='uploaded_features', to=settings.AUTH_USER_MODEL)),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
+                            ),
+                        ),
+                        ("model_id", models.CharField(max_length=100)),
+                        ("source_set", models.CharField(max_length=100)),
+                        ("layer", models.PositiveIntegerField()),
+                        ("index", models.PositiveIntegerField()),
+                        ("label", models.CharField(blank=True, default="", max_length=200)),
+                        ("dashboard", graphs.features.models.DashboardField()),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        ("updated_at", models.DateTimeField(auto_now=True)),
+                        (
+                            "graph",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="features",
+                                to="graphs.graph",
+                            ),
+                        ),
+                        (
+                            "owner",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="uploaded_features",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
                     ],
                     options={
-                        'db_table': 'graphs_feature',
-                        'ordering': ['model_id', 'source_set', 'layer', 'index'],
-                        'constraints': [models.UniqueConstraint(condition=models.Q(('graph__isnull', True)), fields=('model_id', 'source_set', 'layer', 'index'), name='feature_unique_in_public_set'), models.UniqueConstraint(condition=models.Q(('graph__isnull', False)), fields=('graph', 'layer', 'index'), name='feature_unique_in_graph')],
+                        "db_table": "graphs_feature",
+                        "ordering": ["model_id", "source_set", "layer", "index"],
+                        "constraints": [
+                            models.UniqueConstraint(
+                                condition=models.Q(("graph__isnull", True)),
+                                fields=("model_id", "source_set", "layer", "index"),
+                                name="feature_unique_in_public_set",
+                            ),
+                            models.UniqueConstraint(
+                                condition=models.Q(("graph__isnull", False)),
+                                fields=("graph", "layer", "index"),
+                                name="feature_unique_in_graph",
+                            ),
+                        ],
                     },
                 ),
             ],

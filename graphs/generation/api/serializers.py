@@ -67,7 +67,9 @@ class JobSchema(serializers.Serializer):
     slug = serializers.CharField()
     visibility = serializers.ChoiceField(choices=Visibility.choices)
     settings = serializers.DictField()
-    state = serializers.ChoiceField(choices=["queued", "running", "succeeded", "failed", "cancelled"])
+    state = serializers.ChoiceField(
+        choices=["queued", "running", "succeeded", "failed", "cancelled"]
+    )
     phase = serializers.CharField()
     done = serializers.IntegerField()
     total = serializers.IntegerField()

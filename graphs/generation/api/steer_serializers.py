@@ -11,8 +11,14 @@ MAX_INTERVENTIONS = 64
 MAX_VALUE = 1000.0
 
 
-@extend_schema_field({"oneOf": [{"type": "integer", "minimum": 0, "maximum": 4095},
-                                {"type": "string", "enum": ["generated"]}]})
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "integer", "minimum": 0, "maximum": 4095},
+            {"type": "string", "enum": ["generated"]},
+        ]
+    }
+)
 class PositionField(serializers.Field):
     """A prompt position (int >= 0) or "generated" (every generated token)."""
 

@@ -35,9 +35,11 @@ def _run(entry: ModelEntry, data: dict) -> Response:
 
 _SCHEMA = {
     "request": SteerSerializer,
-    "responses": {200: OpenApiResponse(description="default and steered continuations"),
-                  429: OpenApiResponse(description="rate limit"),
-                  503: OpenApiResponse(description="no worker answered")},
+    "responses": {
+        200: OpenApiResponse(description="default and steered continuations"),
+        429: OpenApiResponse(description="rate limit"),
+        503: OpenApiResponse(description="no worker answered"),
+    },
 }
 
 
@@ -64,8 +66,10 @@ def steer_graph(request: Request, pk: str) -> Response:
     graph = visible_graph_or_404(request.user, pk)
     entry = get_entry(graph.model_id)
     if entry is None:
-        return Response({"detail": f"the graph's model {graph.model_id!r} is not served here"},
-                        status=status.HTTP_409_CONFLICT)
+        return Response(
+            {"detail": f"the graph's model {graph.model_id!r} is not served here"},
+            status=status.HTTP_409_CONFLICT,
+        )
     serializer = SteerSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     data = {"prompt": graph.prompt, **serializer.validated_data}

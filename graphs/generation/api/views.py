@@ -52,9 +52,7 @@ def tokenize(request: Request, model_id: str) -> Response:
 
 
 @extend_schema(responses=JobSchema)
-class GenerationViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class GenerationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = JobSchema  # the answers' shape; requests are GenerationRequestSerializer
     lookup_value_regex = r"[A-Za-z0-9_\-]+"

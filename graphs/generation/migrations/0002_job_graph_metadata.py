@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('generation', '0001_initial'),
+        ("generation", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='generationjob',
-            name='graph_metadata',
+            model_name="generationjob",
+            name="graph_metadata",
             field=models.JSONField(blank=True, default=dict),
         ),
     ]

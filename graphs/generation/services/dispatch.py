@@ -35,7 +35,9 @@ def tokenize(entry: ModelEntry, prompt: str) -> dict[str, Any]:
         try:
             return embedded_runner().tokenize(entry.id, prompt, timeout=timeout)
         except Exception as exc:  # the model failed to load here: say why, as a worker would
-            raise Unavailable(f"model {entry.id} could not tokenize: {type(exc).__name__}: {exc}") from exc
+            raise Unavailable(
+                f"model {entry.id} could not tokenize: {type(exc).__name__}: {exc}"
+            ) from exc
     return _ask(entry, TOKENIZE_TASK, [entry.id, prompt], timeout, "tokenize")
 
 

@@ -131,9 +131,9 @@ def _reap_one(job_id: str) -> str | None:
     now = timezone.now()
     if job is None or job.state != State.RUNNING:
         return None
-    over_time = job.started_at and (
-        now - job.started_at
-    ).total_seconds() > conf.get("GENERATION_TIME_LIMIT_S") + conf.get("GENERATION_LEASE_S")
+    over_time = job.started_at and (now - job.started_at).total_seconds() > conf.get(
+        "GENERATION_TIME_LIMIT_S"
+    ) + conf.get("GENERATION_LEASE_S")
     if over_time:
         job.state, job.error = State.FAILED, time_limit_message()
     elif job.lease_expires_at is None or job.lease_expires_at >= now:
@@ -193,7 +193,9 @@ def _resend_one(job_id: str, later) -> bool:
         return False
     # robust: a broker still down is logged, and the next resend time comes round again.
     transaction.on_commit(lambda: dispatch.enqueue_job(job.id, entry), robust=True)
-    log.warning("job %s: still queued after %s s, its message was sent again", job.id, queued_resend_s())
+    log.warning(
+        "job %s: still queued after %s s, its message was sent again", job.id, queued_resend_s()
+    )
     return True
 
 

@@ -68,5 +68,9 @@ class TranscoderBase:
             if isinstance(value, torch.Tensor):
                 setattr(self, name, value.to(device=device, dtype=dtype))
             elif isinstance(value, list) and value and isinstance(value[0], torch.Tensor | None):
-                setattr(self, name, [None if v is None else v.to(device=device, dtype=dtype) for v in value])
+                setattr(
+                    self,
+                    name,
+                    [None if v is None else v.to(device=device, dtype=dtype) for v in value],
+                )
         return self

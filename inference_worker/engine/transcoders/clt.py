@@ -19,9 +19,17 @@ from .shapes import check_shape
 
 
 class CrossLayerTranscoder(TranscoderBase):
-    def __init__(self, directory: Path, n_layers: int, *, d_model: int | None,
-                 feature_input_hook: str, feature_output_hook: str,
-                 info: SetInfo | None = None, dtype: torch.dtype = torch.float32) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        n_layers: int,
+        *,
+        d_model: int | None,
+        feature_input_hook: str,
+        feature_output_hook: str,
+        info: SetInfo | None = None,
+        dtype: torch.dtype = torch.float32,
+    ) -> None:
         from safetensors.torch import load_file
 
         self.directory = directory
@@ -83,7 +91,9 @@ class CrossLayerTranscoder(TranscoderBase):
             raise EngineError(f"{path}: tensor W_dec_{i} has shape {shape}, expected {expected}")
 
     def encode(self, layer: int, x: torch.Tensor) -> torch.Tensor:
-        pre = torch.nn.functional.linear(x.to(self.W_enc[layer].dtype), self.W_enc[layer], self.b_enc[layer])
+        pre = torch.nn.functional.linear(
+            x.to(self.W_enc[layer].dtype), self.W_enc[layer], self.b_enc[layer]
+        )
         return jump_relu(pre, self.threshold[layer])
 
     def encoder_rows(self, layer: int, idx: torch.Tensor) -> torch.Tensor:
@@ -96,10 +106,15 @@ class CrossLayerTranscoder(TranscoderBase):
             sl = f.get_slice(f"W_dec_{layer}")
             rows = idx.cpu().tolist()
             if not rows:
-                return torch.zeros(0, self.n_layers - layer, self.d_model, dtype=self._dtype, device=self._device)
+                return torch.zeros(
+                    0, self.n_layers - layer, self.d_model, dtype=self._dtype, device=self._device
+                )
             # One contiguous read per run of features keeps this fast for sorted indices.
-            out = torch.stack([sl[r] for r in rows]) if len(rows) < 64 else sl[min(rows):max(rows) + 1][
-                torch.tensor(rows) - min(rows)]
+            out = (
+                torch.stack([sl[r] for r in rows])
+                if len(rows) < 64
+                else sl[min(rows) : max(rows) + 1][torch.tensor(rows) - min(rows)]
+            )
         return out.to(device=self._device, dtype=self._dtype)
 
     def output_bias(self, layer: int) -> torch.Tensor:

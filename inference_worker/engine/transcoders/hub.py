@@ -23,7 +23,13 @@ def snapshot_dir(repo_id: str, revision: str | None = None) -> Path:
 
     try:
         return Path(snapshot_download(repo_id, revision=revision, local_files_only=True))
-    except (LocalEntryNotFoundError, HFValidationError, FileNotFoundError, OSError, ValueError) as exc:
+    except (
+        LocalEntryNotFoundError,
+        HFValidationError,
+        FileNotFoundError,
+        OSError,
+        ValueError,
+    ) as exc:
         raise EngineError(
             f"transcoders {repo_id!r} are neither a local directory nor in the Hugging Face cache "
             "(offline look-up only)"

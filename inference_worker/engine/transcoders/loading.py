@@ -27,8 +27,9 @@ from .shapes import check_shape
 GEMMASCOPE_HOOKS = ("ln2.hook_normalized", "hook_mlp_out")
 
 
-def load_transcoders(ref: str, *, model=None, device: str = "cpu",
-                     dtype: torch.dtype | str = torch.float32) -> TranscoderBase:
+def load_transcoders(
+    ref: str, *, model=None, device: str = "cpu", dtype: torch.dtype | str = torch.float32
+) -> TranscoderBase:
     """Load the set `ref` and check it against `model` (a HookedTransformer) when given."""
     dtype = parse_dtype(dtype)
     if ref in ("demo", "demo-clt"):
@@ -62,38 +63,59 @@ def _read_config(directory: Path) -> dict | None:
     return config
 
 
-def load_directory(directory: Path, *, n_layers: int | None, d_model: int | None,
-                   dtype: torch.dtype, source: str = "") -> TranscoderBase:
+def load_directory(
+    directory: Path,
+    *,
+    n_layers: int | None,
+    d_model: int | None,
+    dtype: torch.dtype,
+    source: str = "",
+) -> TranscoderBase:
     config = _read_config(directory)
     if config is None:
         files = gemmascope_files(directory)
         if not files:
             raise EngineError(f"{directory} has no config.yaml and no GemmaScope params.npz files")
-        config = {"model_kind": "transcoder_set", "feature_input_hook": GEMMASCOPE_HOOKS[0],
-                  "feature_output_hook": GEMMASCOPE_HOOKS[1], "transcoders": files}
+        config = {
+            "model_kind": "transcoder_set",
+            "feature_input_hook": GEMMASCOPE_HOOKS[0],
+            "feature_output_hook": GEMMASCOPE_HOOKS[1],
+            "transcoders": files,
+        }
     kind = config.get("model_kind")
     hooks = {}
     for key in ("feature_input_hook", "feature_output_hook"):
         if not isinstance(config.get(key), str):
             raise EngineError(f"{directory / 'config.yaml'} lacks {key}")
         hooks[key] = config[key]
-    info = SetInfo(scan=config.get("scan") if isinstance(config.get("scan"), str) else None,
-                   source=source, neuronpedia_source_set=config.get("neuronpedia_source_set"),
-                   extra={k: config[k] for k in ("feature_json_base_url", "model_name") if k in config})
+    info = SetInfo(
+        scan=config.get("scan") if isinstance(config.get("scan"), str) else None,
+        source=source,
+        neuronpedia_source_set=config.get("neuronpedia_source_set"),
+        extra={k: config[k] for k in ("feature_json_base_url", "model_name") if k in config},
+    )
     if kind == "cross_layer_transcoder":
         if n_layers is None:
             n_layers = len(list(directory.glob("W_enc_*.safetensors")))
-        return CrossLayerTranscoder(directory, n_layers, d_model=d_model, info=info, dtype=dtype, **hooks)
+        return CrossLayerTranscoder(
+            directory, n_layers, d_model=d_model, info=info, dtype=dtype, **hooks
+        )
     if kind != "transcoder_set":
         raise EngineError(
             f"{directory / 'config.yaml'}: model_kind must be transcoder_set or "
-            f"cross_layer_transcoder, got {kind!r}")
+            f"cross_layer_transcoder, got {kind!r}"
+        )
     entries = config.get("transcoders")
     if not isinstance(entries, list) or not entries:
         raise EngineError(f"{directory / 'config.yaml'} lists no transcoders")
     layers = [_load_layer_file(_resolve(directory, str(e)), dtype) for e in entries]
-    if any(p.suffix == ".npz" for p in (layer["_file"] for layer in layers)) and not info.neuronpedia_source_set:
-        info.neuronpedia_source_set = "gemmascope-transcoder-16k" if layers[0]["W_enc"].shape[0] == 16384 else None
+    if (
+        any(p.suffix == ".npz" for p in (layer["_file"] for layer in layers))
+        and not info.neuronpedia_source_set
+    ):
+        info.neuronpedia_source_set = (
+            "gemmascope-transcoder-16k" if layers[0]["W_enc"].shape[0] == 16384 else None
+        )
     _check_layer_shapes(layers, d_model)
     for layer in layers:
         layer.pop("_file")
@@ -130,7 +152,12 @@ def _check_layer_shapes(layers: list[dict], d_model: int | None) -> None:
         check_shape(path, "b_enc", layer["b_enc"], (d_tc,))
         check_shape(path, "b_dec", layer["b_dec"], (dm,))
         if layer.get("threshold") is not None:
-            check_shape(path, "threshold" if npz else "activation_function.threshold", layer["threshold"], (d_tc,))
+            check_shape(
+                path,
+                "threshold" if npz else "activation_function.threshold",
+                layer["threshold"],
+                (d_tc,),
+            )
         if layer.get("W_skip") is not None:
             check_shape(path, "W_skip", layer["W_skip"], (dm, dm))
 
@@ -142,12 +169,17 @@ def check_against_model(tc: TranscoderBase, model, where: Path) -> None:
     added to the model here (see mlp_hooks.py), so every later run can hook them by name."""
     if tc.n_layers != model.cfg.n_layers:
         raise EngineError(
-            f"{where}: transcoder set has {tc.n_layers} layers, the model has {model.cfg.n_layers}")
+            f"{where}: transcoder set has {tc.n_layers} layers, the model has {model.cfg.n_layers}"
+        )
     if tc.d_model != model.cfg.d_model:
-        raise EngineError(f"{where}: transcoder d_model {tc.d_model}, the model's is {model.cfg.d_model}")
+        raise EngineError(
+            f"{where}: transcoder d_model {tc.d_model}, the model's is {model.cfg.d_model}"
+        )
     hooks = (tc.feature_input_hook, tc.feature_output_hook)
     if any(hook in MLP_HOOKS for hook in hooks):
         add_mlp_hooks(model)
     for hook in hooks:
         if f"blocks.0.{hook}" not in model.hook_dict:
-            raise EngineError(f"{where}: hook {hook!r} from config.yaml does not exist in the model")
+            raise EngineError(
+                f"{where}: hook {hook!r} from config.yaml does not exist in the model"
+            )

@@ -19,8 +19,14 @@ from .base import SetInfo, TranscoderBase, jump_relu
 
 
 class TranscoderSet(TranscoderBase):
-    def __init__(self, layers: list[dict[str, torch.Tensor]], *, feature_input_hook: str,
-                 feature_output_hook: str, info: SetInfo | None = None) -> None:
+    def __init__(
+        self,
+        layers: list[dict[str, torch.Tensor]],
+        *,
+        feature_input_hook: str,
+        feature_output_hook: str,
+        info: SetInfo | None = None,
+    ) -> None:
         self.n_layers = len(layers)
         self.W_enc = [t["W_enc"] for t in layers]
         self.W_dec = [t["W_dec"] for t in layers]
@@ -40,7 +46,9 @@ class TranscoderSet(TranscoderBase):
         return self.W_skip[0] is not None
 
     def encode(self, layer: int, x: torch.Tensor) -> torch.Tensor:
-        pre = torch.nn.functional.linear(x.to(self.W_enc[layer].dtype), self.W_enc[layer], self.b_enc[layer])
+        pre = torch.nn.functional.linear(
+            x.to(self.W_enc[layer].dtype), self.W_enc[layer], self.b_enc[layer]
+        )
         return jump_relu(pre, self.threshold[layer])
 
     def encoder_rows(self, layer: int, idx: torch.Tensor) -> torch.Tensor:
@@ -59,7 +67,9 @@ class TranscoderSet(TranscoderBase):
 
 
 def _tensor(value, dtype: torch.dtype) -> torch.Tensor:
-    return torch.as_tensor(np.asarray(value) if not isinstance(value, torch.Tensor) else value).to(dtype)
+    return torch.as_tensor(np.asarray(value) if not isinstance(value, torch.Tensor) else value).to(
+        dtype
+    )
 
 
 def load_circuit_tracer_file(path: Path, dtype: torch.dtype) -> dict[str, torch.Tensor]:

@@ -9,7 +9,9 @@ import torch
 from ..errors import EngineError
 
 
-def check_shape(path: Path | str, name: str, tensor: torch.Tensor, expected: tuple[int, ...]) -> None:
+def check_shape(
+    path: Path | str, name: str, tensor: torch.Tensor, expected: tuple[int, ...]
+) -> None:
     found = tuple(tensor.shape)
     if found != tuple(expected):
         raise EngineError(f"{path}: tensor {name} has shape {found}, expected {tuple(expected)}")

@@ -25,9 +25,15 @@ def test_it_signs_up_and_logs_the_new_user_in(client):
 @pytest.mark.parametrize(
     ("data", "field"),
     [
-        ({"username": "dave", "password1": NEW_PASSWORD, "password2": "different-passphrase-42"}, "password2"),
+        (
+            {"username": "dave", "password1": NEW_PASSWORD, "password2": "different-passphrase-42"},
+            "password2",
+        ),
         ({"username": "dave", "password1": "123", "password2": "123"}, "password2"),
-        ({"username": "bad/name", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}, "username"),
+        (
+            {"username": "bad/name", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+            "username",
+        ),
     ],
 )
 def test_it_refuses_bad_signups(client, data, field):
@@ -40,7 +46,8 @@ def test_it_refuses_bad_signups(client, data, field):
 def test_it_refuses_a_taken_username(client):
     UserFactory(username="erin")
     response = client.post(
-        "/accounts/signup/", {"username": "erin", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+        "/accounts/signup/",
+        {"username": "erin", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
     )
     assert "username" in response.context["form"].errors
     assert get_user_model().objects.filter(username="erin").count() == 1
@@ -113,7 +120,8 @@ def test_a_closed_instance_refuses_sign_ups(client, settings):
     settings.SIGNUP_OPEN = False
     assert client.get("/accounts/signup/").status_code == 403
     response = client.post(
-        "/accounts/signup/", {"username": "zoe", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+        "/accounts/signup/",
+        {"username": "zoe", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
     )
     assert response.status_code == 403
     assert not get_user_model().objects.filter(username="zoe").exists()

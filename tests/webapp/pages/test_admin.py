@@ -20,9 +20,12 @@ def test_staff_browse_every_model(staff_client):
     graph = GraphFactory(title="<b>bold</b>")
     subgraph = SubgraphFactory(graph=graph)
     for path in [
-        "/admin/graphs/graph/", f"/admin/graphs/graph/{graph.pk}/change/",
-        "/admin/graphs/subgraph/", f"/admin/graphs/subgraph/{subgraph.pk}/change/",
-        "/admin/collab/collaborator/", "/admin/accounts/apitoken/",
+        "/admin/graphs/graph/",
+        f"/admin/graphs/graph/{graph.pk}/change/",
+        "/admin/graphs/subgraph/",
+        f"/admin/graphs/subgraph/{subgraph.pk}/change/",
+        "/admin/collab/collaborator/",
+        "/admin/accounts/apitoken/",
     ]:
         response = staff_client.get(path)
         assert response.status_code == 200, path
@@ -34,8 +37,12 @@ def test_staff_feature_a_graph(staff_client):
     response = staff_client.post(
         f"/admin/graphs/graph/{graph.pk}/change/",
         {
-            "title": graph.title, "description": "", "visibility": "public", "featured": "on",
-            "collaborators-TOTAL_FORMS": "0", "collaborators-INITIAL_FORMS": "0",
+            "title": graph.title,
+            "description": "",
+            "visibility": "public",
+            "featured": "on",
+            "collaborators-TOTAL_FORMS": "0",
+            "collaborators-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.content[:2000]
@@ -43,7 +50,9 @@ def test_staff_feature_a_graph(staff_client):
     assert graph.featured
 
 
-def test_deleting_a_graph_in_the_admin_deletes_its_body(staff_client, django_capture_on_commit_callbacks):
+def test_deleting_a_graph_in_the_admin_deletes_its_body(
+    staff_client, django_capture_on_commit_callbacks
+):
     graph = GraphFactory()
     assert default_storage.exists(graph.body_key)
     with django_capture_on_commit_callbacks(execute=True):

@@ -37,7 +37,11 @@ def test_mine_lists_everything_i_own_and_nothing_else(three, as_user, owner, out
 def test_mine_shows_graphs_shared_with_me_apart(three, as_user, collaborator):
     response = as_user(collaborator).get("/graphs/mine/")
     assert titles(response) == set()
-    assert {g.title for g in response.context["shared"]} == {"private graph", "unlisted graph", "public graph"}
+    assert {g.title for g in response.context["shared"]} == {
+        "private graph",
+        "unlisted graph",
+        "public graph",
+    }
 
 
 def test_an_outsider_sees_nothing_of_others_in_mine(three, as_user, outsider):
@@ -48,7 +52,10 @@ def test_an_outsider_sees_nothing_of_others_in_mine(three, as_user, outsider):
 
 def test_mine_needs_an_account(as_user):
     response = as_user(None).get("/graphs/mine/")
-    assert response.status_code == 302 and response["Location"] == "/accounts/login/?next=/graphs/mine/"
+    assert (
+        response.status_code == 302
+        and response["Location"] == "/accounts/login/?next=/graphs/mine/"
+    )
 
 
 def test_lists_filter_by_model_and_featured(make_graph, as_user):

@@ -40,7 +40,13 @@ def test_it_shows_metadata_download_link_and_explorer_mount(make_graph, as_user,
     content = as_user(None).get(f"/graphs/{graph.pk}/").content.decode()
     assert f'href="/api/graphs/{graph.pk}/data/"' in content
     assert f'data-graph-id="{graph.pk}"' in content and 'id="explorer"' in content
-    for text in [graph.model_id, graph.slug, "alice", f"{graph.node_count} nodes", "first line<br>second line"]:
+    for text in [
+        graph.model_id,
+        graph.slug,
+        "alice",
+        f"{graph.node_count} nodes",
+        "first line<br>second line",
+    ]:
         assert text in content
 
 
@@ -58,8 +64,13 @@ def test_user_text_is_escaped(make_graph, as_user):
 
 
 def test_a_generator_http_link_is_kept(make_graph, as_user):
-    graph = make_graph("public", generator={"name": "circuit-tracer", "url": "https://example.org/ct"})
-    assert 'href="https://example.org/ct"' in as_user(None).get(f"/graphs/{graph.pk}/").content.decode()
+    graph = make_graph(
+        "public", generator={"name": "circuit-tracer", "url": "https://example.org/ct"}
+    )
+    assert (
+        'href="https://example.org/ct"'
+        in as_user(None).get(f"/graphs/{graph.pk}/").content.decode()
+    )
 
 
 def test_the_page_answers_get_only(make_graph, as_user, owner):

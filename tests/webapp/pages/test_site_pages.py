@@ -18,7 +18,9 @@ def test_the_validator_page_carries_the_csrf_token_and_its_script(as_user):
     assert '<script src="/static/pages/validator.js"></script>' in content
 
 
-@pytest.mark.parametrize("path", ["/", "/graphs/public/", "/validate/", "/accounts/login/", "/accounts/signup/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/graphs/public/", "/validate/", "/accounts/login/", "/accounts/signup/"]
+)
 def test_pages_load_only_local_assets(as_user, path):
     content = as_user(None).get(path).content.decode()
     sources = re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="([^"]+)"', content)

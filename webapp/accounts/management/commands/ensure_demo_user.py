@@ -19,13 +19,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         if not settings.DEBUG:
-            raise CommandError("refusing to create a demo account when DEBUG is false", returncode=2)
+            raise CommandError(
+                "refusing to create a demo account when DEBUG is false", returncode=2
+            )
         User = get_user_model()
         user, created = User.objects.get_or_create(username=DEMO_USERNAME)
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-            self.stdout.write(f"Demo account created: username {DEMO_USERNAME}, password {DEMO_PASSWORD}")
+            self.stdout.write(
+                f"Demo account created: username {DEMO_USERNAME}, password {DEMO_PASSWORD}"
+            )
         else:
             self.stdout.write(
                 f"Demo account: username {DEMO_USERNAME}, password {DEMO_PASSWORD} (unless you changed it)"
