@@ -35,6 +35,11 @@ _DEFAULTS: dict[str, Any] = {
     # and how many steering requests one user may make per minute (then 429).
     "STEER_TIMEOUT_S": env_int("STEER_TIMEOUT_S", 30, minimum=1),
     "STEER_PER_MINUTE": env_int("STEER_PER_MINUTE", 20, minimum=1),
+    # How often a Celery worker announces its queues and which of their models it can run; the
+    # announcement lapses after three missed beats (graphs/generation/availability.py).
+    "GENERATION_PRESENCE_S": env_int("GENERATION_PRESENCE_S", 10, minimum=1),
+    # A queued job whose model no live worker can run fails after this long, with the reason.
+    "GENERATION_UNSERVED_FAIL_S": env_int("GENERATION_UNSERVED_FAIL_S", 120, minimum=1),
     # Progress events per second per job, at most (phase changes always go out).
     "GENERATION_EVENTS_PER_S": env_int("GENERATION_EVENTS_PER_S", 5, minimum=1),
     # A JSON file of extra or replacement registry entries (see graphs/generation/registry.py).

@@ -27,6 +27,9 @@ class EmbeddedRunner(Protocol):
     def steer(self, model_id: str, request: dict[str, Any]) -> dict[str, Any]:
         """Default and steered continuations, computed in this process."""
 
+    def missing_weights(self, model_id: str) -> str | None:
+        """Why this process cannot run the model (its weights are not here), or None."""
+
 
 def embedded_runner() -> EmbeddedRunner:
     return cast(EmbeddedRunner, import_module(settings.GENERATION_EMBEDDED_RUNNER))

@@ -98,3 +98,12 @@ def steer(model_id: str, request: dict[str, Any]) -> dict[str, Any]:
     if entry is None:
         return {"error": f"unknown model {model_id}"}
     return run_steer(entry, request)
+
+
+def missing_weights(model_id: str) -> str | None:
+    from inference_worker.engine.weights import missing_weights as missing
+
+    entry = get_entry(model_id)
+    if entry is None:
+        return f"unknown model {model_id}"
+    return missing(entry.model, entry.transcoders)

@@ -1,6 +1,7 @@
 """The reaper: a daemon thread in every worker process (and the embedded server) that requeues
-jobs whose worker died, once, then fails them with "worker lost", and sends again the message of
-a job queued for too long (the broker may have lost it). The broker's own redelivery is
+jobs whose worker died, once, then fails them with "worker lost", fails queued jobs that no live
+worker can run, and sends again the message of a job queued for too long (the broker may have
+lost it). The broker's own redelivery is
 not enough: Redis waits `visibility_timeout` (an hour) before redelivering an unacknowledged
 message, and a killed main process acknowledges nothing."""
 
@@ -18,9 +19,11 @@ _started = threading.Event()
 
 
 def reap_once() -> list[tuple[str, str]]:
-    from graphs.generation.services.jobs import reap_expired, resend_stale_queued
+    from graphs.generation.services.jobs import fail_unserved, reap_expired, resend_stale_queued
 
     outcomes = reap_expired()
+    # A queued job whose model no live worker can run fails with the reason, after a while.
+    outcomes += [(job_id, "unserved") for job_id in fail_unserved()]
     # A queued job whose message the broker lost (a restart without persistence) is sent again.
     return outcomes + [(job_id, "resent") for job_id in resend_stale_queued()]
 

@@ -6,17 +6,18 @@ the job's lease and the reaper cover what the broker cannot see (a killed main p
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 
 import redis
 from celery import shared_task
-from celery.signals import worker_ready
+from celery.signals import worker_ready, worker_shutdown
 
 from graphs.generation import conf
 from graphs.generation.registry import get_entry
 from graphs.generation.services.dispatch import RUN_TASK, STEER_TASK, TOKENIZE_TASK
-from inference_worker.worker import reaper
+from inference_worker.worker import presence, reaper
 from inference_worker.worker.runner import run_job, worker_name
 
 log = logging.getLogger(__name__)
@@ -75,5 +76,21 @@ def _reply(reply_key: str, answer: dict) -> None:
 
 
 @worker_ready.connect
-def _start_reaper(**_kwargs) -> None:
+def _start_reaper_and_presence(sender=None, **_kwargs) -> None:
     reaper.start()
+    presence.start(worker_name(), _consumed_queues(sender))
+
+
+@worker_shutdown.connect
+def _withdraw_presence(**_kwargs) -> None:
+    # If Redis is gone the announcement expires by itself.
+    with contextlib.suppress(redis.RedisError):
+        presence.withdraw(worker_name())
+
+
+def _consumed_queues(consumer) -> list[str]:
+    """The queues this worker takes tasks from (its -Q option, or the app's defaults)."""
+    task_consumer = getattr(consumer, "task_consumer", None)
+    if task_consumer is not None:
+        return sorted(queue.name for queue in task_consumer.queues)
+    return sorted(consumer.app.amqp.queues.consume_from)

@@ -127,3 +127,25 @@ def test_the_job_page_follows_a_job_and_opens_its_graph(open_signed_in, owner):
     graph = GenerationJob.objects.get(pk=job.id).graph
     assert page.url.rstrip("/").endswith(f"/graphs/{graph.pk}")
     assert page.errors == []
+
+
+def test_models_that_cannot_run_are_listed_disabled_with_the_reason(
+    open_signed_in, monkeypatch, tmp_path
+):
+    import huggingface_hub.constants
+
+    from graphs.generation import availability
+
+    monkeypatch.setattr(availability, "_embedded_checks", {})
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path / "empty-cache"))
+    page = open_signed_in("/")
+    gemma = page.locator(".generate select[name=model] option[value='gemma-2-2b']")
+    gemma.wait_for(state="attached")
+    assert gemma.evaluate("option => option.disabled") is True
+    assert "Hugging Face cache" in gemma.get_attribute("title")
+    # A model that can run is the one selected, and the form can be sent.
+    assert page.locator(".generate select[name=model]").input_value() in {"demo", "words"}
+    assert page.locator(".generate button[type=submit]").is_enabled()
+    notes = page.locator(".generate [data-role=unavailable] li").all_inner_texts()
+    assert any(note.startswith("Gemma 2 2B") and "Hugging Face cache" in note for note in notes)
+    assert page.errors == []

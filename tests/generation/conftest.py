@@ -92,10 +92,20 @@ def words_entry(settings, tmp_path) -> str:
 
 
 @pytest.fixture
-def no_worker(settings):
-    """Celery mode on kombu's in-memory broker: jobs are enqueued and stay queued."""
+def no_worker(settings, monkeypatch):
+    """Celery mode on kombu's in-memory broker: a worker has announced it serves every queue,
+    but none takes from this broker, so jobs are enqueued and stay queued."""
+    from graphs.generation import availability
+
     settings.GENERATION_EMBEDDED = False
     settings.CELERY_BROKER_URL = "memory://"
+
+    def announced() -> list[availability.WorkerPresence]:
+        entries = registry.all_entries()
+        queues = tuple(sorted({entry.queue for entry in entries}))
+        return [availability.WorkerPresence("idle", queues, {e.id: None for e in entries})]
+
+    monkeypatch.setattr(availability, "live_workers", announced)
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,7 @@ from tests.generation.flow import (
     wait_final,
     wait_for,
 )
+from tests.generation.workers import announce
 from tests.generation.wsclient import job_socket, receive_until_final
 
 pytestmark = [
@@ -32,8 +33,12 @@ pytestmark = [
 FINAL_WITHIN_S = 120
 
 
-async def test_a_worker_generates_a_graph_while_the_socket_sees_every_phase(start_worker):
+async def test_a_worker_generates_a_graph_while_the_socket_sees_every_phase(
+    start_worker, celery_mode
+):
     owner = await sync_to_async(UserFactory)(username="celery-owner")
+    # Submissions need an announced worker; the one started below takes the job afterwards.
+    await sync_to_async(announce)(celery_mode[1], ["tiny"])
     job = await sync_to_async(submit)(owner)
     socket = await job_socket(job["id"], owner)
     assert (await socket.connect())[0]

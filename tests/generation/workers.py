@@ -6,11 +6,13 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import redis
 from django.conf import settings
 from django.db import connection
 
@@ -30,6 +32,7 @@ def test_database_url() -> str:
 class Worker:
     def __init__(self, queue: str, env: dict[str, str], log_path: Path, concurrency: int = 1):
         self.log_path = log_path
+        self.redis_url = env.get("REDIS_URL", REDIS_URL)
         self.log = open(log_path, "ab")  # noqa: SIM115 - kept open for the process' lifetime
         self.proc = subprocess.Popen(
             [
@@ -60,10 +63,23 @@ class Worker:
             start_new_session=True,  # its own process group: killpg takes the pool children too
         )
 
+    def announced(self) -> bool:
+        """Whether the worker has announced its queues and models (the web tier offers a model
+        only then)."""
+        from graphs.generation.availability import PRESENCE_PREFIX
+
+        client = redis.Redis.from_url(self.redis_url)
+        try:
+            return bool(
+                client.exists(f"{PRESENCE_PREFIX}celery@{socket.gethostname()}:{self.proc.pid}")
+            )
+        finally:
+            client.close()
+
     def wait_ready(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if b" ready." in self.log_path.read_bytes():
+            if b" ready." in self.log_path.read_bytes() and self.announced():
                 return
             if self.proc.poll() is not None:
                 raise AssertionError(f"worker exited:\n{self.log_path.read_text()[-3000:]}")
@@ -100,3 +116,18 @@ def worker_env(models_file: Path, media_root: Path, **overrides: str) -> dict[st
     }
     env.update(overrides)
     return env
+
+
+def announce(queue: str, model_ids: list[str], redis_url: str = REDIS_URL) -> None:
+    """Announce a worker on `queue` that can run `model_ids`, as a worker about to start does
+    (the announcement lapses after three presence intervals)."""
+    from graphs.generation import conf
+    from graphs.generation.availability import PRESENCE_PREFIX, presence_payload
+
+    client = redis.Redis.from_url(redis_url)
+    try:
+        payload = presence_payload([queue], {model_id: None for model_id in model_ids})
+        ttl = 3 * int(conf.get("GENERATION_PRESENCE_S"))
+        client.set(f"{PRESENCE_PREFIX}test-announced-{queue}", payload, ex=ttl)
+    finally:
+        client.close()

@@ -19,18 +19,35 @@ from graphs.generation.api.serializers import (
     TokenizeAnswerSchema,
     TokenizeSerializer,
 )
+from graphs.generation.availability import availability_of
 from graphs.generation.events import job_payload
 from graphs.generation.models import GenerationJob
 from graphs.generation.registry import all_entries, get_entry
-from graphs.generation.services import dispatch, tokens
+from graphs.generation.services import dispatch, jobs, tokens
 from graphs.generation.services import submission as generation
 
 
-@extend_schema(responses=ModelListSchema, summary="The models on offer, with setting bounds")
+@extend_schema(
+    responses=ModelListSchema,
+    summary="The models on offer, with setting bounds and whether each can run now (and why not)",
+)
 @api_view(["GET"])
 @permission_classes([permissions.AllowAny])
 def model_list(request: Request) -> Response:
-    return Response({"results": [entry.as_dict() for entry in all_entries()]})
+    entries = all_entries()
+    states = availability_of(entries)
+    return Response(
+        {
+            "results": [
+                {
+                    **entry.as_dict(),
+                    "available": states[entry.id].available,
+                    "reason": states[entry.id].reason,
+                }
+                for entry in entries
+            ]
+        }
+    )
 
 
 @extend_schema(
@@ -61,10 +78,13 @@ class GenerationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return GenerationJob.objects.filter(owner=self.request.user).order_by("-created_at")
 
     def list(self, request: Request) -> Response:
+        # A job left queued for a model nobody can run shows its failure, even with no worker up.
+        jobs.fail_unserved(owner=request.user)
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response([job_payload(job) for job in page])
 
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
+        jobs.fail_unserved(owner=request.user)
         return Response(job_payload(self.get_object()))
 
     @extend_schema(

@@ -10,6 +10,7 @@ from typing import Any
 
 from graphs.errors import InvalidInput, Unavailable
 from graphs.generation import conf
+from graphs.generation.availability import require_available
 from graphs.generation.registry import ModelEntry
 from graphs.generation.runner import embedded_runner
 
@@ -30,6 +31,7 @@ def enqueue_job(job_id: str, entry: ModelEntry) -> None:
 
 def tokenize(entry: ModelEntry, prompt: str) -> dict[str, Any]:
     """The prompt's tokens and top next tokens, computed where the model is loaded."""
+    require_available(entry)
     timeout = conf.get("GENERATION_TOKENIZE_TIMEOUT_S")
     if conf.embedded():
         try:
@@ -43,6 +45,7 @@ def tokenize(entry: ModelEntry, prompt: str) -> dict[str, Any]:
 
 def steer(entry: ModelEntry, request: dict[str, Any]) -> dict[str, Any]:
     """Default and steered continuations (engine `intervene`), computed on the model's worker."""
+    require_available(entry)
     timeout = conf.get("STEER_TIMEOUT_S")
     if conf.embedded():
         answer = embedded_runner().steer(entry.id, request)

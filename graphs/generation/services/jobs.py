@@ -199,5 +199,41 @@ def _resend_one(job_id: str, later) -> bool:
     return True
 
 
+def fail_unserved(owner=None) -> list[str]:
+    """Fail each job queued longer than GENERATION_UNSERVED_FAIL_S whose model no live worker
+    can run, with the reason; returns their ids. It no longer holds one of its owner's slots.
+    `owner` limits the pass to one user's jobs (at submission)."""
+    from graphs.generation.availability import availability_of
+
+    cutoff = timezone.now() - timedelta(seconds=int(conf.get("GENERATION_UNSERVED_FAIL_S")))
+    stale = GenerationJob.objects.filter(state=State.QUEUED, created_at__lt=cutoff)
+    if owner is not None:
+        stale = stale.filter(owner=owner)
+    jobs = list(stale.only("id", "model_id"))
+    if not jobs:
+        return []
+    entries = {job.model_id: get_entry(job.model_id) for job in jobs}
+    states = availability_of([entry for entry in entries.values() if entry is not None])
+    failed = []
+    for job in jobs:
+        state = states.get(job.model_id)
+        if state is not None and state.available:
+            continue
+        reason = state.reason if state is not None else "the model is no longer offered"
+        message = f"not started: no worker can run model {job.model_id} ({reason})"
+        if _fail_if_queued(job.id, message) is not None:
+            failed.append(job.id)
+    return failed
+
+
+@transaction.atomic
+def _fail_if_queued(job_id: str, reason: str) -> GenerationJob | None:
+    # A worker may have claimed it since it was listed: then it runs, and is not failed here.
+    job = _locked(job_id)
+    if job is None or job.state != State.QUEUED:
+        return None
+    return fail(job_id, reason)
+
+
 def time_limit_message() -> str:
     return f"time limit exceeded: a job may run at most {conf.get('GENERATION_TIME_LIMIT_S')} s"

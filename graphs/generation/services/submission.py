@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from graphs.errors import Conflict, QuotaExceeded
 from graphs.generation import events
+from graphs.generation.availability import require_available
 from graphs.generation.models import GenerationJob, limits_for, request_key
 from graphs.generation.registry import ModelEntry
-from graphs.generation.services import dispatch, tokens
+from graphs.generation.services import dispatch, jobs, tokens
 
 # While a user has the most jobs queued at once, the earliest a retry can hope to succeed.
 QUEUED_RETRY_AFTER_S = 30
@@ -78,6 +79,9 @@ def start_generation(user, req: GenerationRequest) -> Submitted:
         previous = _identical(user, key)
         if previous is not None:
             return Submitted(previous, reused=True)
+    require_available(entry)
+    # A job stuck in the queue of a model nobody serves must not hold one of the user's slots.
+    jobs.fail_unserved(owner=user)
     _check_quota(user)
     job = GenerationJob.objects.create(
         owner=user,

@@ -36,7 +36,25 @@ async function setUp(root) {
   const errors = form.querySelector("[data-role=errors]");
   const models = await api(modelsUrl).catch(() => null);
   const entries = new Map((models?.results ?? []).map((entry) => [entry.id, entry]));
-  for (const entry of entries.values()) select.appendChild(new Option(entry.display_name, entry.id));
+  // Models that cannot run now stay listed, disabled, with the reason: a user sees what exists
+  // and why it is off, and the first model that can run is the one selected.
+  for (const entry of entries.values()) {
+    const unavailable = entry.available === false;
+    const label = unavailable ? `${entry.display_name} (unavailable)` : entry.display_name;
+    const option = new Option(label, entry.id);
+    option.disabled = unavailable;
+    if (unavailable) option.title = entry.reason;
+    select.appendChild(option);
+  }
+  const firstAvailable = [...entries.values()].find((entry) => entry.available !== false);
+  if (firstAvailable) select.value = firstAvailable.id;
+  const unavailableNote = form.querySelector("[data-role=unavailable]");
+  const down = [...entries.values()].filter((entry) => entry.available === false);
+  unavailableNote.replaceChildren(
+    ...down.map((entry) => el("li", { text: `${entry.display_name}: ${entry.reason}` })),
+  );
+  unavailableNote.hidden = down.length === 0;
+  form.querySelector("button[type=submit]").disabled = !firstAvailable;
   const refresh = () => {
     const entry = entries.get(select.value);
     if (!entry) return;
