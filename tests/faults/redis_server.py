@@ -13,6 +13,7 @@ from pathlib import Path
 
 import redis
 
+from scripts.throwaway_servers import redis_server_binary
 from tests.faults.servers import free_port
 
 
@@ -25,7 +26,7 @@ class PrivateRedis:
 
     def start(self, timeout: float = 10) -> None:
         self.process = subprocess.Popen(
-            [shutil.which("redis-server") or "redis-server", "--port", str(self.port),
+            [shutil.which("redis-server") or redis_server_binary(), "--port", str(self.port),
              "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
              "--dir", str(self.workdir)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
