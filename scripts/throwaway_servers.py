@@ -20,6 +20,7 @@ import re
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import tempfile
 import time
@@ -159,14 +160,18 @@ def _postgres_major(bindir: Path) -> int:
     return int(match.group(1)) if match else 0
 
 
+def _last_line(log: Path) -> str:
+    lines = log.read_text(errors="replace").strip().splitlines() if log.exists() else []
+    return lines[-1] if lines else "nothing in its log"
+
+
 def _wait_until_ready(
     proc: subprocess.Popen, log: Path, name: str, ready: Callable[[], bool]
 ) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while not ready():
         if proc.poll() is not None or time.monotonic() > deadline:
-            tail = log.read_text(errors="replace").strip().splitlines()[-1:] if log.exists() else []
-            raise ServerError(f"the throwaway {name} did not start: {' '.join(tail) or 'no log'}")
+            raise ServerError(f"the throwaway {name} did not start: {_last_line(log)}")
         time.sleep(0.1)
 
 
@@ -182,9 +187,18 @@ def _stop(proc: subprocess.Popen, sig: signal.Signals) -> None:
             proc.wait()
 
 
+def _reachable_by_others(path: Path) -> bool:
+    return all(p.stat().st_mode & stat.S_IXOTH for p in (path, *path.parents))
+
+
 @contextlib.contextmanager
-def _server_directory(name: str) -> Iterator[Path]:
-    directory = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{name}-"))
+def _server_directory(name: str, *, shared: bool = False) -> Iterator[Path]:
+    """A fresh temporary directory, removed with its contents. `shared`: one that the unprivileged
+    account can reach too, so under /tmp when TMPDIR lies in a private directory of root's."""
+    base = Path(tempfile.gettempdir())
+    if shared and not _reachable_by_others(base):
+        base = Path("/tmp")
+    directory = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{name}-", dir=base))
     try:
         yield directory
     finally:
@@ -201,7 +215,7 @@ def throwaway_postgres(database: str = "circuitscope") -> Iterator[Server]:
         if _postgres_major(bindir) >= 17
         else ["--locale=C.UTF-8"]
     )
-    with _server_directory("postgres") as directory:
+    with _server_directory("postgres", shared=bool(run_as)) as directory:
         if run_as:
             os.chown(directory, run_as["user"], run_as["group"])  # type: ignore[arg-type]
         pgdata, log = directory / "data", directory / "postgres.log"
@@ -214,7 +228,7 @@ def throwaway_postgres(database: str = "circuitscope") -> Iterator[Server]:
                 **run_as,  # type: ignore[arg-type]
             )
         if initdb.returncode != 0:
-            raise ServerError(f"initdb failed: {log.read_text(errors='replace').strip()[-300:]}")
+            raise ServerError(f"initdb failed: {_last_line(log)}")
         port = free_port()
         url = f"postgres://postgres@127.0.0.1:{port}/{database}"
         # TCP on loopback only (no Unix socket, whose path length a long TMPDIR could break);

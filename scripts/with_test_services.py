@@ -88,25 +88,35 @@ def choose_redis(stack: contextlib.ExitStack, default: str) -> str:
     return server.url
 
 
+def exit_status(returncode: int) -> int:
+    """A shell's exit status: 128 + N for a command killed by signal N (130 for Ctrl-C)."""
+    return 128 - returncode if returncode < 0 else returncode
+
+
 def run(command: list[str], env: dict[str, str]) -> int:
-    proc = subprocess.Popen(command, env=env)
-
-    def forward(signum: int, _frame: object) -> None:
-        proc.send_signal(signum)
-        raise KeyboardInterrupt
-
-    # SIGTERM (a CI timeout, `kill`) only reaches us: pass it on, then clean up as for Ctrl-C.
-    signal.signal(signal.SIGTERM, forward)
+    proc: subprocess.Popen | None = None
     try:
-        return proc.wait()
+        proc = subprocess.Popen(command, env=env)
+
+        def forward(signum: int, _frame: object) -> None:
+            assert proc is not None
+            proc.send_signal(signum)
+            raise KeyboardInterrupt
+
+        # SIGTERM (a CI timeout, `kill`) only reaches us: pass it on, then clean up as for Ctrl-C.
+        signal.signal(signal.SIGTERM, forward)
+        return exit_status(proc.wait())
     except KeyboardInterrupt:
+        if proc is None:
+            return 130
         # Ctrl-C reached the command as well (same process group): let it finish its teardown.
+        # An interrupted run never reports success, whatever the command answered.
         try:
-            return proc.wait(timeout=INTERRUPT_GRACE_S)
+            return exit_status(proc.wait(timeout=INTERRUPT_GRACE_S)) or 130
         except (subprocess.TimeoutExpired, KeyboardInterrupt):
             return 130
     finally:
-        if proc.poll() is None:
+        if proc is not None and proc.poll() is None:
             proc.kill()
             proc.wait()
 
@@ -117,19 +127,21 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--default-redis", default=DEFAULT_REDIS)
     parser.add_argument("command", nargs="+")
     args = parser.parse_args(argv)
-    # The servers stop, and their directories go, when this block ends, however it ends.
-    with contextlib.ExitStack() as stack:
-        try:
+    try:
+        # The servers stop, and their directories go, when this block ends, however it ends.
+        with contextlib.ExitStack() as stack:
             database = choose_database(stack, args.default_database)
             redis_url = choose_redis(stack, args.default_redis)
-        except (ConfiguredServerDown, ServerError) as exc:
-            print(f"make test: {exc}", file=sys.stderr)
-            return 2
-        except KeyboardInterrupt:
-            return 130
-        env = {**os.environ, "DATABASE_URL": database, "TEST_REDIS_URL": redis_url}
-        env.pop("REDIS_URL", None)
-        return run(args.command, env)
+            # Runs first on the way out: a second Ctrl-C must not cut the servers' shutdown short.
+            stack.callback(signal.signal, signal.SIGINT, signal.SIG_IGN)
+            env = {**os.environ, "DATABASE_URL": database, "TEST_REDIS_URL": redis_url}
+            env.pop("REDIS_URL", None)
+            return run(args.command, env)
+    except (ConfiguredServerDown, ServerError) as exc:
+        print(f"make test: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
 
 
 if __name__ == "__main__":
