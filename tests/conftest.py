@@ -31,7 +31,7 @@ def shared_dir() -> Path:
 
 
 def skip_without_chromium() -> None:
-    # Skipped, never passed, and from this one line: `pytest -ra` reports them all as one line.
+    # Skipped, never passed: `pytest -ra` lists each with this one-line reason.
     if not Path(CHROMIUM).exists():
         pytest.skip(NO_CHROMIUM)
 
