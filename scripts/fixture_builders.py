@@ -31,89 +31,43 @@ SPECIAL_TOKENS = ["<pad>", "<bos>", "<eos>", "<unk>"]
 
 
 def gemma2_config(
-    *,
-    n_layers: int = 4,
-    d_model: int = 32,
-    d_vocab: int = 64,
-    n_ctx: int = 64,
-    window_size: int = 4,
-    n_heads: int = 4,
-    d_head: int = 8,
-    n_kv: int = 2,
-    d_mlp: int = 64,
+    *, n_layers: int = 4, d_model: int = 32, d_vocab: int = 64, n_ctx: int = 64,
+    window_size: int = 4, n_heads: int = 4, d_head: int = 8, n_kv: int = 2, d_mlp: int = 64,
 ) -> dict[str, Any]:
     """A scaled-down Gemma-2: RMS pre+post norms, GQA, gated GELU MLP, rotary, local/global
     attention, attention and output soft-caps."""
     return {
         "model_name": "tiny-gemma2",
         "original_architecture": "Gemma2ForCausalLM",
-        "n_layers": n_layers,
-        "d_model": d_model,
-        "d_head": d_head,
-        "n_heads": n_heads,
-        "n_key_value_heads": n_kv,
-        "d_mlp": d_mlp,
-        "d_vocab": d_vocab,
-        "n_ctx": n_ctx,
-        "eps": 1e-6,
-        "act_fn": "gelu_pytorch_tanh",
-        "normalization_type": "RMS",
-        "positional_embedding_type": "rotary",
-        "rotary_base": 10000.0,
-        "rotary_dim": d_head,
-        "use_attn_scale": True,
-        "window_size": window_size,
-        "use_local_attn": True,
+        "n_layers": n_layers, "d_model": d_model, "d_head": d_head, "n_heads": n_heads,
+        "n_key_value_heads": n_kv, "d_mlp": d_mlp, "d_vocab": d_vocab, "n_ctx": n_ctx,
+        "eps": 1e-6, "act_fn": "gelu_pytorch_tanh", "normalization_type": "RMS",
+        "positional_embedding_type": "rotary", "rotary_base": 10000.0, "rotary_dim": d_head,
+        "use_attn_scale": True, "window_size": window_size, "use_local_attn": True,
         "attn_types": (["global", "local"] * n_layers)[:n_layers],
-        "attn_scores_soft_cap": 50.0,
-        "output_logits_soft_cap": 30.0,
-        "gated_mlp": True,
-        "final_rms": True,
-        "use_normalization_before_and_after": True,
-        "default_prepend_bos": False,
-        "tokenizer_prepends_bos": False,
+        "attn_scores_soft_cap": 50.0, "output_logits_soft_cap": 30.0, "gated_mlp": True,
+        "final_rms": True, "use_normalization_before_and_after": True,
+        "default_prepend_bos": False, "tokenizer_prepends_bos": False,
     }
 
 
 def llama_config(
-    *,
-    n_layers: int = 3,
-    d_model: int = 32,
-    d_vocab: int = 64,
-    n_ctx: int = 64,
-    n_heads: int = 4,
-    d_head: int = 8,
-    n_kv: int = 2,
-    d_mlp: int = 64,
+    *, n_layers: int = 3, d_model: int = 32, d_vocab: int = 64, n_ctx: int = 64,
+    n_heads: int = 4, d_head: int = 8, n_kv: int = 2, d_mlp: int = 64,
 ) -> dict[str, Any]:
     """A scaled-down Llama-3.2: RMS pre-norms, GQA, gated SiLU MLP, rotary with NTK-by-parts."""
     return {
         "model_name": "tiny-llama",
         "original_architecture": "LlamaForCausalLM",
-        "n_layers": n_layers,
-        "d_model": d_model,
-        "d_head": d_head,
-        "n_heads": n_heads,
-        "n_key_value_heads": n_kv,
-        "d_mlp": d_mlp,
-        "d_vocab": d_vocab,
-        "n_ctx": n_ctx,
-        "eps": 1e-5,
-        "act_fn": "silu",
-        "normalization_type": "RMS",
-        "positional_embedding_type": "rotary",
-        "rotary_adjacent_pairs": False,
-        "rotary_dim": d_head,
-        "rotary_base": 500000.0,
-        "final_rms": True,
-        "gated_mlp": True,
-        "use_NTK_by_parts_rope": True,
-        "NTK_by_parts_low_freq_factor": 1.0,
-        "NTK_by_parts_high_freq_factor": 4.0,
-        "NTK_by_parts_factor": 32.0,
+        "n_layers": n_layers, "d_model": d_model, "d_head": d_head, "n_heads": n_heads,
+        "n_key_value_heads": n_kv, "d_mlp": d_mlp, "d_vocab": d_vocab, "n_ctx": n_ctx,
+        "eps": 1e-5, "act_fn": "silu", "normalization_type": "RMS",
+        "positional_embedding_type": "rotary", "rotary_adjacent_pairs": False,
+        "rotary_dim": d_head, "rotary_base": 500000.0, "final_rms": True, "gated_mlp": True,
+        "use_NTK_by_parts_rope": True, "NTK_by_parts_low_freq_factor": 1.0,
+        "NTK_by_parts_high_freq_factor": 4.0, "NTK_by_parts_factor": 32.0,
         "NTK_original_ctx_len": 16,
-        "default_prepend_bos": False,
-        "tokenizer_prepends_bos": False,
+        "default_prepend_bos": False, "tokenizer_prepends_bos": False,
     }
 
 
@@ -127,12 +81,8 @@ def write_tokenizer(out: Path, d_vocab: int) -> None:
     tok = Tokenizer(models.WordLevel(vocab=vocab, unk_token="<unk>"))
     tok.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
     fast = PreTrainedTokenizerFast(
-        tokenizer_object=tok,
-        bos_token="<bos>",
-        eos_token="<eos>",
-        pad_token="<pad>",
-        unk_token="<unk>",
-        model_max_length=1_000_000,
+        tokenizer_object=tok, bos_token="<bos>", eos_token="<eos>", pad_token="<pad>",
+        unk_token="<unk>", model_max_length=1_000_000,
     )
     fast.save_pretrained(str(out))
 
@@ -208,17 +158,8 @@ def write_config_yaml(out: Path, fields: dict[str, Any]) -> None:
 
 
 def write_plt(
-    out: Path,
-    model: Any,
-    tokens: torch.Tensor,
-    *,
-    d_tc: int,
-    l0: float,
-    seed: int,
-    jumprelu: bool,
-    skip: bool,
-    input_hook: str,
-    output_hook: str,
+    out: Path, model: Any, tokens: torch.Tensor, *, d_tc: int, l0: float, seed: int,
+    jumprelu: bool, skip: bool, input_hook: str, output_hook: str,
 ) -> None:
     """Per-layer transcoders (circuit-tracer safetensors layout)."""
     out.mkdir(parents=True, exist_ok=True)
@@ -231,11 +172,8 @@ def write_plt(
         b_enc = _rand(gen, d_tc, std=0.1)
         pre = x[layer, 1:] @ w_enc.T + b_enc
         thr = calibrate_thresholds(pre, l0, gen)
-        tensors = {
-            "W_enc": w_enc,
-            "W_dec": _rand(gen, d_tc, d, std=0.5 / math.sqrt(d)),
-            "b_dec": _rand(gen, d, std=0.05),
-        }
+        tensors = {"W_enc": w_enc, "W_dec": _rand(gen, d_tc, d, std=0.5 / math.sqrt(d)),
+                   "b_dec": _rand(gen, d, std=0.05)}
         if jumprelu:
             tensors["b_enc"] = b_enc
             tensors["activation_function.threshold"] = thr.contiguous()
@@ -246,25 +184,14 @@ def write_plt(
         name = f"layer_{layer}.safetensors"
         save_file(tensors, str(out / name))
         files.append(name)
-    write_config_yaml(
-        out,
-        {
-            "model_kind": "transcoder_set",
-            "feature_input_hook": input_hook,
-            "feature_output_hook": output_hook,
-            "transcoders": files,
-        },
-    )
+    write_config_yaml(out, {
+        "model_kind": "transcoder_set", "feature_input_hook": input_hook,
+        "feature_output_hook": output_hook, "transcoders": files,
+    })
 
 
 def write_gemmascope(
-    out: Path,
-    model: Any,
-    tokens: torch.Tensor,
-    *,
-    d_tc: int,
-    l0: float,
-    seed: int,
+    out: Path, model: Any, tokens: torch.Tensor, *, d_tc: int, l0: float, seed: int,
 ) -> None:
     """GemmaScope params.npz per layer (W_enc stored [d_model, d_tc])."""
     gen = torch.Generator().manual_seed(seed)
@@ -278,35 +205,20 @@ def write_gemmascope(
         rel = f"layer_{layer}/width_{d_tc}/average_l0_{round(l0)}/params.npz"
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         np.savez(
-            out / rel,
-            W_enc=w_enc.T.contiguous().numpy(),
+            out / rel, W_enc=w_enc.T.contiguous().numpy(),
             W_dec=_rand(gen, d_tc, d, std=0.5 / math.sqrt(d)).numpy(),
-            b_enc=b_enc.numpy(),
-            b_dec=_rand(gen, d, std=0.05).numpy(),
-            threshold=thr.numpy(),
+            b_enc=b_enc.numpy(), b_dec=_rand(gen, d, std=0.05).numpy(), threshold=thr.numpy(),
         )
         files.append(rel)
-    write_config_yaml(
-        out,
-        {
-            "model_kind": "transcoder_set",
-            "feature_input_hook": "ln2.hook_normalized",
-            "feature_output_hook": "hook_mlp_out",
-            "transcoders": files,
-        },
-    )
+    write_config_yaml(out, {
+        "model_kind": "transcoder_set", "feature_input_hook": "ln2.hook_normalized",
+        "feature_output_hook": "hook_mlp_out", "transcoders": files,
+    })
 
 
 def write_clt(
-    out: Path,
-    model: Any,
-    tokens: torch.Tensor,
-    *,
-    d_tc: int,
-    l0: float,
-    seed: int,
-    input_hook: str = "hook_resid_mid",
-    output_hook: str = "hook_mlp_out",
+    out: Path, model: Any, tokens: torch.Tensor, *, d_tc: int, l0: float, seed: int,
+    input_hook: str = "hook_resid_mid", output_hook: str = "hook_mlp_out",
 ) -> None:
     """A JumpReLU cross-layer transcoder: layer i's features decode into every layer >= i."""
     out.mkdir(parents=True, exist_ok=True)
@@ -318,27 +230,15 @@ def write_clt(
         w_enc = _rand(gen, d_tc, d, std=1.0) / x[i, 1:].norm(dim=-1).mean()
         b_enc = _rand(gen, d_tc, std=0.1)
         thr = calibrate_thresholds(x[i, 1:] @ w_enc.T + b_enc, l0, gen)
-        save_file(
-            {
-                f"W_enc_{i}": w_enc.contiguous(),
-                f"b_enc_{i}": b_enc,
-                f"b_dec_{i}": _rand(gen, d, std=0.05),
-                f"threshold_{i}": thr.contiguous(),
-            },
-            str(out / f"W_enc_{i}.safetensors"),
-        )
-        save_file(
-            {f"W_dec_{i}": _rand(gen, d_tc, n - i, d, std=0.5 / math.sqrt(d))},
-            str(out / f"W_dec_{i}.safetensors"),
-        )
-    write_config_yaml(
-        out,
-        {
-            "model_kind": "cross_layer_transcoder",
-            "feature_input_hook": input_hook,
-            "feature_output_hook": output_hook,
-        },
-    )
+        save_file({f"W_enc_{i}": w_enc.contiguous(), f"b_enc_{i}": b_enc,
+                   f"b_dec_{i}": _rand(gen, d, std=0.05), f"threshold_{i}": thr.contiguous()},
+                  str(out / f"W_enc_{i}.safetensors"))
+        save_file({f"W_dec_{i}": _rand(gen, d_tc, n - i, d, std=0.5 / math.sqrt(d))},
+                  str(out / f"W_dec_{i}.safetensors"))
+    write_config_yaml(out, {
+        "model_kind": "cross_layer_transcoder", "feature_input_hook": input_hook,
+        "feature_output_hook": output_hook,
+    })
 
 
 def load_plain_model(model_dir: Path) -> Any:
@@ -347,8 +247,7 @@ def load_plain_model(model_dir: Path) -> Any:
     from transformer_lens import HookedTransformer, HookedTransformerConfig
 
     cfg_dict = json.loads((model_dir / "config.json").read_text())
-    model = HookedTransformer(
-        HookedTransformerConfig(**cfg_dict, device="cpu", dtype=torch.float32)
-    )
+    model = HookedTransformer(HookedTransformerConfig(**cfg_dict, device="cpu",
+                                                      dtype=torch.float32))
     model.load_state_dict(load_file(str(model_dir / "model.safetensors")), strict=False)
     return model

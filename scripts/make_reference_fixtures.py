@@ -45,51 +45,21 @@ class Case:
     settings: dict[str, Any] = field(default_factory=dict)
 
 
-SETTINGS = {
-    "max_n_logits": 10,
-    "desired_logit_prob": 0.95,
-    "max_feature_nodes": None,
-    "batch_size": 64,
-    "node_threshold": 0.8,
-    "edge_threshold": 0.98,
-}
-GEMMA_PLT = {
-    "jumprelu": True,
-    "skip": False,
-    "input_hook": "ln2.hook_normalized",
-    "output_hook": "hook_mlp_out",
-}
+SETTINGS = {"max_n_logits": 10, "desired_logit_prob": 0.95, "max_feature_nodes": None,
+            "batch_size": 64, "node_threshold": 0.8, "edge_threshold": 0.98}
+GEMMA_PLT = {"jumprelu": True, "skip": False, "input_hook": "ln2.hook_normalized",
+             "output_hook": "hook_mlp_out"}
 CASES = [
-    Case(
-        "gemma2_plt_jumprelu",
-        "gemma2",
-        "plt",
-        {**GEMMA_PLT, "d_tc": 96, "l0": 6.0},
-        {"desired_logit_prob": 0.8},
-    ),
-    Case(
-        "llama_plt_relu_skip",
-        "llama",
-        "plt",
-        {
-            "jumprelu": False,
-            "skip": True,
-            "input_hook": "mlp.hook_in",
-            "output_hook": "mlp.hook_out",
-            "d_tc": 96,
-            "l0": 6.0,
-        },
-    ),
+    Case("gemma2_plt_jumprelu", "gemma2", "plt", {**GEMMA_PLT, "d_tc": 96, "l0": 6.0},
+         {"desired_logit_prob": 0.8}),
+    Case("llama_plt_relu_skip", "llama", "plt",
+         {"jumprelu": False, "skip": True, "input_hook": "mlp.hook_in",
+          "output_hook": "mlp.hook_out", "d_tc": 96, "l0": 6.0}),
     Case("gemma2_gemmascope", "gemma2", "gemmascope", {"d_tc": 96, "l0": 6.0}),
     Case("gemma2_clt", "gemma2", "clt", {"d_tc": 64, "l0": 5.0}),
     # 80 of ~300 features with batches of 16: c-t visits 64 by logit-row ranking, re-ranks, then 16
-    Case(
-        "gemma2_plt_capped",
-        "gemma2",
-        "plt",
-        {**GEMMA_PLT, "d_tc": 128, "l0": 8.0},
-        {"max_feature_nodes": 80, "batch_size": 16},
-    ),
+    Case("gemma2_plt_capped", "gemma2", "plt", {**GEMMA_PLT, "d_tc": 128, "l0": 8.0},
+         {"max_feature_nodes": 80, "batch_size": 16}),
 ]
 ARCH = {"gemma2": (fb.gemma2_config, 11), "llama": (fb.llama_config, 12)}
 N_TOKENS = 10
@@ -111,9 +81,8 @@ def load_ct_model(model_dir: Path, transcoders: Any) -> Any:
     from transformer_lens import HookedTransformerConfig
 
     cfg_dict = json.loads((model_dir / "config.json").read_text())
-    cfg = HookedTransformerConfig(
-        **cfg_dict, tokenizer_name=str(model_dir), device="cpu", dtype=torch.float32
-    )
+    cfg = HookedTransformerConfig(**cfg_dict, tokenizer_name=str(model_dir), device="cpu",
+                                  dtype=torch.float32)
     model = ReplacementModel.from_config(cfg, transcoders)
     state = {}
     for key, value in load_file(str(model_dir / "model.safetensors")).items():
@@ -134,27 +103,16 @@ def load_ct_transcoders(tc_dir: Path) -> Any:
     config = yaml.safe_load((tc_dir / "config.yaml").read_text())
     scan = f"fixture/{tc_dir.parent.name}"
     if config["model_kind"] == "cross_layer_transcoder":
-        return load_clt(
-            str(tc_dir),
-            feature_input_hook=config["feature_input_hook"],
-            feature_output_hook=config["feature_output_hook"],
-            scan=scan,
-            device=torch.device("cpu"),
-            dtype=torch.float32,
-            lazy_decoder=False,
-        )
+        return load_clt(str(tc_dir), feature_input_hook=config["feature_input_hook"],
+                        feature_output_hook=config["feature_output_hook"], scan=scan,
+                        device=torch.device("cpu"), dtype=torch.float32, lazy_decoder=False)
     config["transcoders"] = [str(tc_dir / p) for p in config["transcoders"]]
     config["scan"] = scan
     # c-t picks its GemmaScope npz reader by the repository name
     npz = config["transcoders"][0].endswith(".npz")
     config["repo_id"] = "google/gemma-scope-fixture" if npz else "fixture/plt"
-    return load_transcoders(
-        config,
-        device=torch.device("cpu"),
-        dtype=torch.float32,
-        lazy_encoder=False,
-        lazy_decoder=False,
-    )
+    return load_transcoders(config, device=torch.device("cpu"), dtype=torch.float32,
+                            lazy_encoder=False, lazy_decoder=False)
 
 
 def build_models() -> dict[str, tuple[Path, Any]]:
@@ -181,19 +139,14 @@ def attribute_case(case: Case, models: dict[str, tuple[Path, Any]], seed: int) -
     writer[case.transcoders](tc_dir, tl_model, tokens, seed=seed, **case.tc_args)
 
     ct_model = load_ct_model(model_dir, load_ct_transcoders(tc_dir))
-    graph = attribute(
-        tokens,
-        ct_model,
-        max_n_logits=settings["max_n_logits"],
-        desired_logit_prob=settings["desired_logit_prob"],
-        max_feature_nodes=settings["max_feature_nodes"],
-        batch_size=settings["batch_size"],
-    )
+    graph = attribute(tokens, ct_model, max_n_logits=settings["max_n_logits"],
+                      desired_logit_prob=settings["desired_logit_prob"],
+                      max_feature_nodes=settings["max_feature_nodes"],
+                      batch_size=settings["batch_size"])
     if graph.input_tokens.tolist() != tokens.tolist():
         raise RuntimeError("circuit-tracer changed the token ids (a BOS was prepended?)")
-    pruned = prune_graph(
-        graph, node_threshold=settings["node_threshold"], edge_threshold=settings["edge_threshold"]
-    )
+    pruned = prune_graph(graph, node_threshold=settings["node_threshold"],
+                         edge_threshold=settings["edge_threshold"])
     replacement, completeness = compute_graph_scores(graph)
     arrays = {
         "adjacency": graph.adjacency_matrix.float(),
@@ -208,35 +161,21 @@ def attribute_case(case: Case, models: dict[str, tuple[Path, Any]], seed: int) -
         "cumulative_scores": pruned.cumulative_scores.float(),
     }
     check = prune_margins.prune(
-        arrays["adjacency"].numpy(),
-        arrays["logit_probabilities"].numpy(),
-        len(graph.selected_features),
-        len(tokens),
-        settings["node_threshold"],
-        settings["edge_threshold"],
-    )
-    if not (
-        (check.node_mask == arrays["node_mask"].numpy()).all()
-        and (check.edge_mask == arrays["edge_mask"].numpy()).all()
-    ):
+        arrays["adjacency"].numpy(), arrays["logit_probabilities"].numpy(),
+        len(graph.selected_features), len(tokens), settings["node_threshold"],
+        settings["edge_threshold"])
+    if not ((check.node_mask == arrays["node_mask"].numpy()).all()
+            and (check.edge_mask == arrays["edge_mask"].numpy()).all()):
         raise RuntimeError(f"{case.name}: numpy pruning disagrees with circuit-tracer's")
     meta = {
-        "case": case.name,
-        "model": f"../models/{case.arch}",
-        "transcoders": "transcoders",
-        "transcoder_format": case.transcoders,
-        "transcoder_seed": seed,
-        "settings": settings,
-        "replacement_score": replacement,
-        "completeness_score": completeness,
+        "case": case.name, "model": f"../models/{case.arch}", "transcoders": "transcoders",
+        "transcoder_format": case.transcoders, "transcoder_seed": seed, "settings": settings,
+        "replacement_score": replacement, "completeness_score": completeness,
         "n_active_features": len(graph.active_features),
         "n_selected_features": len(graph.selected_features),
-        "n_nodes": graph.adjacency_matrix.shape[0],
-        "margins": check.describe(),
-        "generated_by": {
-            n: md.version(n)
-            for n in ("circuit-tracer", "transformer-lens", "transformers", "torch")
-        },
+        "n_nodes": graph.adjacency_matrix.shape[0], "margins": check.describe(),
+        "generated_by": {n: md.version(n) for n in ("circuit-tracer", "transformer-lens",
+                                                     "transformers", "torch")},
     }
     return {"arrays": arrays, "meta": meta, "gap": check.smallest_score_gap}
 
@@ -254,10 +193,8 @@ def run_case(case: Case, models: dict[str, tuple[Path, Any]]) -> dict[str, Any]:
         # none was clear: rebuild the best one (its margin is recorded in meta.json)
         result = attribute_case(case, models, max(tried)[1])
     case_dir = OUT / case.name
-    save_file(
-        {k: v.detach().cpu().contiguous() for k, v in result["arrays"].items()},
-        str(case_dir / "reference.safetensors"),
-    )
+    save_file({k: v.detach().cpu().contiguous() for k, v in result["arrays"].items()},
+              str(case_dir / "reference.safetensors"))
     (case_dir / "meta.json").write_text(json.dumps(result["meta"], indent=2) + "\n")
     return result["meta"]
 
@@ -271,11 +208,9 @@ def main() -> None:
         if args.case and case.name not in args.case:
             continue
         meta = run_case(case, models)
-        print(
-            f"{case.name}: {meta['n_selected_features']}/{meta['n_active_features']} features, "
-            f"{meta['n_nodes']} nodes, replacement {meta['replacement_score']:.4f}, "
-            f"completeness {meta['completeness_score']:.4f}; {meta['margins']}"
-        )
+        print(f"{case.name}: {meta['n_selected_features']}/{meta['n_active_features']} features, "
+              f"{meta['n_nodes']} nodes, replacement {meta['replacement_score']:.4f}, "
+              f"completeness {meta['completeness_score']:.4f}; {meta['margins']}")
 
 
 if __name__ == "__main__":
