@@ -2,7 +2,10 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# Where `make test` looks for servers when DATABASE_URL / REDIS_URL are unset; with nothing there it
+# starts throwaway ones (scripts/with_test_services.py).
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/circuitscope
+REDIS_TEST_URL ?= redis://127.0.0.1:6379
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: install run test test-postgres test-sqlite lint
@@ -23,10 +26,11 @@ run: install
 	$(PY) manage.py load_demo_graphs
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-# Every test: the whole suite on PostgreSQL, then the data-layer tests again on SQLite.
+# Every test: the whole suite on PostgreSQL, then the data-layer tests again on SQLite, with the
+# servers the harness chose or started (and stops, however the runs end).
 test: install
-	$(MAKE) test-postgres
-	$(MAKE) test-sqlite
+	$(PY) -m scripts.with_test_services --default-database $(PG_TEST_URL) \
+	    --default-redis $(REDIS_TEST_URL) -- $(MAKE) test-postgres test-sqlite
 
 test-postgres:
 	DATABASE_URL=$${DATABASE_URL:-$(PG_TEST_URL)} $(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -17,6 +17,10 @@ SHARED_DIR = REPO_ROOT.parent / "shared"
 # Debian's Chromium, driven by Playwright (never `playwright install`).
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+NO_CHROMIUM = (
+    f"no Chromium at {CHROMIUM}: install it (Debian, Ubuntu: apt-get install chromium) "
+    "or set CHROMIUM_PATH"
+)
 
 
 @pytest.fixture(scope="session")
@@ -26,12 +30,24 @@ def shared_dir() -> Path:
     return SHARED_DIR
 
 
+def skip_without_chromium() -> None:
+    # Skipped, never passed: `pytest -ra` lists each with this one-line reason.
+    if not Path(CHROMIUM).exists():
+        pytest.skip(NO_CHROMIUM)
+
+
+@pytest.fixture(autouse=True)
+def _browser_tests_need_chromium(request: pytest.FixtureRequest) -> None:
+    """A test marked `browser` is skipped without Chromium even if it never opens the browser."""
+    if request.node.get_closest_marker("browser") is not None:
+        skip_without_chromium()
+
+
 # Module scope, not session: Playwright's sync API runs an event loop in the main thread while it
 # is up, and the rest of the suite (Channels, async_to_sync) needs that thread free afterwards.
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
+    skip_without_chromium()
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an event loop running in this thread, which makes Django

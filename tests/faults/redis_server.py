@@ -13,6 +13,7 @@ from pathlib import Path
 
 import redis
 
+from scripts.throwaway_servers import redis_server_binary
 from tests.faults.servers import free_port
 
 
@@ -26,7 +27,7 @@ class PrivateRedis:
     def start(self, timeout: float = 10) -> None:
         self.process = subprocess.Popen(
             [
-                shutil.which("redis-server") or "redis-server",
+                shutil.which("redis-server") or redis_server_binary(),
                 "--port",
                 str(self.port),
                 "--bind",

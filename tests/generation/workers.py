@@ -17,8 +17,9 @@ from django.conf import settings
 from django.db import connection
 
 from tests.conftest import REPO_ROOT
+from tests.services import redis_url
 
-REDIS_URL = os.environ.get("GENERATION_TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
+REDIS_URL = os.environ.get("GENERATION_TEST_REDIS_URL") or redis_url(7)
 
 
 def test_database_url() -> str:

@@ -9,6 +9,7 @@ import os
 
 import pytest
 
+from tests.services import redis_url
 from tests.webapp.settings_env import manage, production_env
 
 pytestmark = pytest.mark.slow
@@ -20,7 +21,7 @@ def test_the_deployed_configuration_passes_check_deploy_with_no_warning():
         "DATABASE_URL": os.environ.get(
             "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"
         ),
-        "REDIS_URL": os.environ.get("GENERATION_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"),
+        "REDIS_URL": os.environ.get("GENERATION_TEST_REDIS_URL") or redis_url(15),
         "TRUST_X_FORWARDED_PROTO": "true",
     }
     if not env["DATABASE_URL"].startswith("postgres"):
