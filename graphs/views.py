@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -72,9 +72,23 @@ def public_graphs(request: HttpRequest) -> HttpResponse:
     return render(request, "graphs/public.html", context)
 
 
+def not_found(request: HttpRequest, what: str = "page") -> HttpResponse:
+    """Our own 404 page, also under DEBUG (whose technical page lists every URL): a graph link
+    that is private, or gone, says so and offers to sign in."""
+    return render(request, "not_found.html", {"what": what}, status=404)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404 (DEBUG off): every other unknown address."""
+    return not_found(request)
+
+
 @require_GET
 def graph_detail(request: HttpRequest, graph_id: str) -> HttpResponse:
-    graph = visible_graph_or_404(request.user, graph_id)
+    try:
+        graph = visible_graph_or_404(request.user, graph_id)
+    except Http404:
+        return not_found(request, "graph")
     generator = graph.generator if isinstance(graph.generator, dict) else {}
     context = {
         "graph": graph,

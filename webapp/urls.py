@@ -7,6 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from webapp.accounts.login_limits import login_rate_limited
+from webapp.favicon import favicon
 from webapp.health import healthz
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     path("admin/login/", login_rate_limited(admin.site.login)),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("accounts/", include("webapp.accounts.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
@@ -23,3 +25,6 @@ urlpatterns = [
     path("", include("graphs.urls")),
     path("", include("graphs.generation.urls")),
 ]
+
+# Our own page for unknown addresses (Django uses it when DEBUG is off).
+handler404 = "graphs.views.page_not_found"

@@ -70,6 +70,9 @@ class ModelEntry:
     device: str = "cpu"  # where the worker runs it: "cpu", "cuda", "cuda:1", ...
     dtype: str = "float32"
     settings: dict[str, SettingSpec] = field(default_factory=_default_settings)
+    # The model id the stored graphs carry (metadata.scan, the row's model), when it should not be
+    # what the transcoders' config says: graphs from the form and the featured ones then agree.
+    scan: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -99,6 +102,7 @@ def _builtin() -> list[ModelEntry]:
             weights_source="bundled: inference_worker/demo/assets",
             tokenizer=str(DEMO_MODEL_DIR),
             max_prompt_tokens=32,  # the demo model's whole context (n_ctx)
+            scan="demo",
             settings=_default_settings(max_feature_nodes=500),
         ),
         ModelEntry(

@@ -30,11 +30,14 @@ def preview(entry: ModelEntry, prompt: str) -> dict[str, Any]:
     probs = torch.softmax(logits.float(), dim=-1)
     top = torch.topk(probs, k=min(TOP_K, probs.shape[-1]))
     decode = rm.tokenizer.decode
+    unk = getattr(rm.tokenizer, "unk_token_id", None)
     return {
         "model": entry.id,
         "tokens": [decode([i]) for i in ids.tolist()],
         "token_ids": ids.tolist(),
         "n_tokens": int(ids.numel()),
+        # Words outside the vocabulary all become one placeholder: the graph cannot tell them apart.
+        "unknown_tokens": 0 if unk is None else int((ids == unk).sum()),
         "max_prompt_tokens": entry.max_prompt_tokens,
         "top_next": [
             {"token": decode([i]), "id": i, "prob": round(p, 6)}

@@ -149,3 +149,17 @@ def test_models_that_cannot_run_are_listed_disabled_with_the_reason(
     notes = page.locator(".generate [data-role=unavailable] li").all_inner_texts()
     assert any(note.startswith("Gemma 2 2B") and "Hugging Face cache" in note for note in notes)
     assert page.errors == []
+
+
+def test_the_preview_warns_about_tokens_outside_the_vocabulary(open_signed_in, monkeypatch):
+    answer = {**PREVIEW, "tokens": ["<bos>", "the", "<unk>"], "unknown_tokens": 1}
+    monkeypatch.setattr(dispatch, "tokenize", lambda entry, prompt: answer)
+    page = open_signed_in("/")
+    page.wait_for_selector(".generate select[name=model] option[value=words]", state="attached")
+    page.select_option(".generate select[name=model]", "words")
+    page.fill("#gen-prompt", "the zzyzx")
+    page.locator(".generate [data-role=preview]").click()
+    expect(page.locator(".generate [data-role=unknown-tokens]")).to_contain_text(
+        "1 token is unknown to this model's vocabulary"
+    )
+    assert page.errors == []

@@ -92,6 +92,7 @@ def start_generation(user, req: GenerationRequest) -> Submitted:
         visibility=req.visibility,
         request_key=key,
         n_prompt_tokens=n_tokens,
+        graph_metadata={"scan": entry.scan} if entry.scan else {},
     )
     transaction.on_commit(lambda: dispatch.enqueue_job(job.id, entry))
     return Submitted(job, reused=False)

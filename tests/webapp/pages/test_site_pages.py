@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 pytestmark = pytest.mark.django_db
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -46,3 +47,31 @@ def test_navigation_follows_the_user(as_user, owner):
 def test_the_health_probe_answers(as_user):
     response = as_user(None).get("/healthz/")
     assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+def test_a_private_graph_link_answers_our_own_404_with_a_way_to_sign_in(make_graph, outsider):
+    graph = make_graph("private")
+    anonymous = Client().get(f"/graphs/{graph.pk}/")
+    assert anonymous.status_code == 404
+    body = anonymous.content.decode()
+    assert "Graph not found" in body and "/accounts/login/?next=" in body
+    assert "URLconf" not in body  # not Django's technical page, even with DEBUG on
+    client = Client()
+    client.force_login(outsider)
+    signed_in = client.get(f"/graphs/{graph.pk}/").content.decode()
+    assert "ask its owner to add <strong>mallory</strong>" in signed_in
+
+
+def test_the_favicon_is_served():
+    from django.contrib.staticfiles import finders
+    from django.templatetags.static import static
+
+    response = Client().get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == static("favicon.svg")
+    assert "<svg" in Path(finders.find("favicon.svg")).read_text()
+    assert f'rel="icon" href="{static("favicon.svg")}"' in Client().get("/").content.decode()
+
+
+def test_my_graphs_points_to_the_upload_page(as_user, owner):
+    page = as_user(owner).get("/graphs/mine/").content.decode()
+    assert 'href="/graphs/upload/"' in page and "Upload a graph" in page

@@ -119,6 +119,10 @@ export class ShareDialog {
     d.append(list);
     const links = [this.linkRow("Graph", this.graphLink(), "cs-link-graph"), this.linkRow("Current subgraph", this.subgraphLink(), "cs-link-subgraph")];
     d.append(el("h3", { text: "Links" }), ...links.filter(Boolean));
+    // A link alone opens nothing while the graph is private: say so where the links are copied.
+    if (this.visibility === "private") {
+      d.append(el("p", { class: "cs-share-warning", role: "note", text: "This graph is private: only you and your collaborators can open these links. Make it unlisted or public to share it by link." }));
+    }
     if (this.message) d.append(el("p", { class: "cs-share-msg", role: "status", text: this.message }));
     d.append(el("form", { method: "dialog" }, el("button", { type: "submit", class: "cs-share-close", text: "Close" })));
   }

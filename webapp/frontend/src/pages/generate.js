@@ -17,6 +17,11 @@ function settingInputs(container, entry) {
 function showPreview(form, answer) {
   const box = form.querySelector("[data-role=tokens]");
   form.querySelector("[data-role=token-count]").textContent = `${answer.n_tokens} / ${answer.max_prompt_tokens} tokens`;
+  const unknown = answer.unknown_tokens ?? 0;
+  if (unknown > 0) {
+    const which = unknown === 1 ? "1 token is" : `${unknown} tokens are`;
+    box.append(el("p", { class: "warning", "data-role": "unknown-tokens", text: `${which} unknown to this model's vocabulary (shown as <unk>): the model sees only a placeholder there, and so will the graph.` }));
+  }
   for (const token of answer.tokens) box.append(el("span", { class: "tok", text: token }));
   const next = answer.top_next.map((t) => `${JSON.stringify(t.token)} ${(100 * t.prob).toFixed(1)}%`).join("  ");
   box.append(el("span", { class: "next", text: `next: ${next}` }));
