@@ -102,6 +102,7 @@ def test_it_previews_submits_follows_the_job_and_cancels(open_signed_in):
     assert cancelled.value.status == 200, cancelled.value.text()
     expect(form.locator("[data-role=state]")).to_have_text("cancelled")
     expect(form.locator("[data-role=cancel]")).to_have_js_property("hidden", True)
+    expect(form.locator("[data-role=cancel]")).to_be_hidden()  # not merely flagged: not shown
     assert GenerationJob.objects.get(pk=job_id).state == "cancelled"
     assert page.errors == []
 
@@ -162,4 +163,24 @@ def test_the_preview_warns_about_tokens_outside_the_vocabulary(open_signed_in, m
     expect(page.locator(".generate [data-role=unknown-tokens]")).to_contain_text(
         "1 token is unknown to this model's vocabulary"
     )
+    assert page.errors == []
+
+
+def test_a_failed_job_shows_its_reason_and_no_cancel_button(open_signed_in, owner):
+    job = GenerationJob.objects.create(
+        owner=owner,
+        model_id="words",
+        prompt="the cat",
+        slug="the-cat",
+        visibility="private",
+        request_key="k",
+    )
+    page = open_signed_in(f"/generations/{job.id}/")
+    progress = page.locator(".generate [data-role=progress]")
+    expect(progress.locator("[data-role=state]")).to_have_text("queued")
+    jobs.claim(job.id, "worker-a")
+    jobs.fail(job.id, "the engine ran out of patience", "worker-a")
+    expect(progress.locator("[data-role=state]")).to_have_text("failed")
+    expect(progress).to_contain_text("the engine ran out of patience")
+    expect(progress.locator("[data-role=cancel]")).to_be_hidden()
     assert page.errors == []
