@@ -76,3 +76,19 @@ def test_an_identical_request_returns_the_stored_graph_unless_fresh(
     assert submit(owner_api, max_n_logits=3, fresh=True).status_code == 202
     assert submit(outsider_api, max_n_logits=3).status_code == 202  # another user's request
     assert GenerationJob.objects.count() == 4
+
+
+def test_reuse_never_crosses_visibilities(owner_api, owner, words_entry, settings):
+    """A public graph is not the answer to a private request, nor a graph made private since
+    to a public one."""
+    settings.GENERATION_MAX_QUEUED = 5
+    public = submit(owner_api, visibility="public").json()
+    graph = GraphFactory(owner=owner, visibility="public")
+    GenerationJob.objects.filter(pk=public["id"]).update(state="succeeded", graph=graph)
+
+    private = submit(owner_api, visibility="private")
+    assert private.status_code == 202 and private.json()["reused"] is False
+    assert submit(owner_api, visibility="public").json()["reused"] is True
+    graph.visibility = "private"
+    graph.save()
+    assert submit(owner_api, visibility="public").json()["reused"] is False

@@ -59,13 +59,18 @@ def _check_quota(user) -> None:
         )
 
 
-def _identical(user, key: str) -> GenerationJob | None:
-    """The user's latest identical request still in flight or with its graph still stored."""
-    same = GenerationJob.objects.filter(owner=user, request_key=key).order_by("-created_at")
+def _identical(user, key: str, visibility: str) -> GenerationJob | None:
+    """The user's latest identical request still in flight or with its graph still stored, with
+    the visibility asked for now: a private request never gets a public graph, nor the reverse
+    (the stored graph's current visibility counts, as its owner may have changed it)."""
+    same = GenerationJob.objects.filter(owner=user, request_key=key, visibility=visibility)
+    same = same.order_by("-created_at")
     in_flight = same.filter(state__in=GenerationJob.ACTIVE_STATES).first()
     if in_flight is not None:
         return in_flight
-    return same.filter(state=GenerationJob.State.SUCCEEDED, graph__isnull=False).first()
+    return same.filter(
+        state=GenerationJob.State.SUCCEEDED, graph__isnull=False, graph__visibility=visibility
+    ).first()
 
 
 @transaction.atomic
@@ -76,7 +81,7 @@ def start_generation(user, req: GenerationRequest) -> Submitted:
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     key = request_key(entry.id, req.prompt, req.settings)
     if not req.fresh:
-        previous = _identical(user, key)
+        previous = _identical(user, key, req.visibility)
         if previous is not None:
             return Submitted(previous, reused=True)
     require_available(entry)
