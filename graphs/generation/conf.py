@@ -35,6 +35,8 @@ _DEFAULTS: dict[str, Any] = {
     # and how many steering requests one user may make per minute (then 429).
     "STEER_TIMEOUT_S": env_int("STEER_TIMEOUT_S", 30, minimum=1),
     "STEER_PER_MINUTE": env_int("STEER_PER_MINUTE", 20, minimum=1),
+    # Tokenize previews one user may ask for per minute (then 429): each occupies a worker.
+    "TOKENIZE_PER_MINUTE": env_int("TOKENIZE_PER_MINUTE", 60, minimum=1),
     # How often a Celery worker announces its queues and which of their models it can run; the
     # announcement lapses after three missed beats (graphs/generation/availability.py).
     "GENERATION_PRESENCE_S": env_int("GENERATION_PRESENCE_S", 10, minimum=1),

@@ -12,20 +12,12 @@ from rest_framework import exceptions, permissions, status
 from rest_framework.decorators import api_view, permission_classes, throttle_classes
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import UserRateThrottle
 
-from graphs.generation import conf
 from graphs.generation.api.steer_serializers import SteerSerializer
+from graphs.generation.api.throttles import SteerThrottle
 from graphs.generation.registry import ModelEntry, get_entry
 from graphs.generation.services import dispatch, tokens
 from graphs.permissions import visible_graph_or_404
-
-
-class SteerThrottle(UserRateThrottle):
-    scope = "steer"
-
-    def get_rate(self) -> str:
-        return f"{conf.get('STEER_PER_MINUTE')}/min"
 
 
 def _run(entry: ModelEntry, data: dict) -> Response:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, permissions, status, viewsets
-from rest_framework.decorators import api_view, permission_classes
+from rest_framework.decorators import api_view, permission_classes, throttle_classes
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -19,6 +19,7 @@ from graphs.generation.api.serializers import (
     TokenizeAnswerSchema,
     TokenizeSerializer,
 )
+from graphs.generation.api.throttles import TokenizeThrottle
 from graphs.generation.availability import availability_of
 from graphs.generation.events import job_payload
 from graphs.generation.models import GenerationJob
@@ -57,6 +58,7 @@ def model_list(request: Request) -> Response:
 )
 @api_view(["POST"])
 @permission_classes([permissions.IsAuthenticated])
+@throttle_classes([TokenizeThrottle])
 def tokenize(request: Request, model_id: str) -> Response:
     entry = get_entry(model_id)
     if entry is None:

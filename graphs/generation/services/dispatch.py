@@ -8,6 +8,8 @@ import json
 import secrets
 from typing import Any
 
+from django.db import connection as db_connection
+
 from graphs.errors import InvalidInput, Unavailable
 from graphs.generation import conf
 from graphs.generation.availability import require_available
@@ -78,6 +80,10 @@ def _ask(entry: ModelEntry, task: str, args: list, timeout: int, what: str) -> d
             connection=connection,
             expires=timeout,  # a worker that frees up later must not waste time on it
         )
+    # The wait may last `timeout` s: hand the database connection back first, so waiting requests
+    # cannot starve the pool (or the server's connections) for everyone else.
+    if not db_connection.in_atomic_block:
+        db_connection.close()
     # redis-py >= 8 times sockets out after 5 s by default: longer than the blocking pop here.
     client = redis.Redis.from_url(conf.redis_url() or conf.broker_url(), socket_timeout=timeout + 5)
     try:
