@@ -107,7 +107,8 @@ def test_it_previews_submits_follows_the_job_and_cancels(open_signed_in):
     assert page.errors == []
 
 
-def test_the_job_page_follows_a_job_and_opens_its_graph(open_signed_in, owner):
+def open_job_page(open_signed_in, owner):
+    """A queued job of the owner's, and its page once it shows the job queued."""
     job = GenerationJob.objects.create(
         owner=owner,
         model_id="words",
@@ -117,8 +118,14 @@ def test_the_job_page_follows_a_job_and_opens_its_graph(open_signed_in, owner):
         request_key="k",
     )
     page = open_signed_in(f"/generations/{job.id}/")
+    state = page.locator(".generate [data-role=progress] [data-role=state]")
+    expect(state).to_have_text("queued")
+    return job, page
+
+
+def test_the_job_page_follows_a_job_and_opens_its_graph(open_signed_in, owner):
+    job, page = open_job_page(open_signed_in, owner)
     progress = page.locator(".generate [data-role=progress]")
-    expect(progress.locator("[data-role=state]")).to_have_text("queued")
     assert page.locator(".generate form").count() == 0
 
     jobs.claim(job.id, "worker-a")
@@ -167,17 +174,8 @@ def test_the_preview_warns_about_tokens_outside_the_vocabulary(open_signed_in, m
 
 
 def test_a_failed_job_shows_its_reason_and_no_cancel_button(open_signed_in, owner):
-    job = GenerationJob.objects.create(
-        owner=owner,
-        model_id="words",
-        prompt="the cat",
-        slug="the-cat",
-        visibility="private",
-        request_key="k",
-    )
-    page = open_signed_in(f"/generations/{job.id}/")
+    job, page = open_job_page(open_signed_in, owner)
     progress = page.locator(".generate [data-role=progress]")
-    expect(progress.locator("[data-role=state]")).to_have_text("queued")
     jobs.claim(job.id, "worker-a")
     jobs.fail(job.id, "the engine ran out of patience", "worker-a")
     expect(progress.locator("[data-role=state]")).to_have_text("failed")
