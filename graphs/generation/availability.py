@@ -33,6 +33,9 @@ _embedded_checks: dict[str, tuple[float, str | None]] = {}
 class Availability:
     available: bool
     reason: str = ""  # why not, in words, when unavailable
+    # False when the workers could not be asked (Redis unreachable): nothing is refused or failed
+    # on that ground; a submission is recorded and its job sent once Redis is back.
+    checked: bool = True
 
 
 @dataclass(frozen=True)
@@ -51,15 +54,29 @@ def presence_payload(queues: list[str], models: dict[str, str | None]) -> str:
 
 
 def live_workers() -> list[WorkerPresence]:
+    """The workers whose announcement has not lapsed."""
+    return _presence()[0]
+
+
+def _presence() -> tuple[list[WorkerPresence], bool]:
+    """(live workers, whether their absence means anything): for three presence intervals after
+    Redis (re)started, announcements it lost are not made again yet, so an absent worker may be
+    alive."""
     url = conf.redis_url() or conf.broker_url()
     if not url.startswith(("redis://", "rediss://", "unix://")):
-        return []  # workers announce themselves in Redis; another broker has nobody announced
+        return [], True  # workers announce themselves in Redis; another broker has nobody
     client = redis.Redis.from_url(url, socket_timeout=5)
     try:
         keys = list(client.scan_iter(match=PRESENCE_PREFIX + "*", count=100))
         values = client.mget(keys) if keys else []
+        uptime_s = int(client.info("server").get("uptime_in_seconds", 0))
     finally:
         client.close()
+    settled = uptime_s >= 3 * int(conf.get("GENERATION_PRESENCE_S"))
+    return _parse(keys, values), settled
+
+
+def _parse(keys: list[bytes], values: list[bytes | None]) -> list[WorkerPresence]:
     workers = []
     for key, value in zip(keys, values, strict=True):
         if value is None:  # expired between the scan and the read
@@ -83,11 +100,11 @@ def availability_of(entries: list[ModelEntry]) -> dict[str, Availability]:
     if conf.embedded():
         return {entry.id: _embedded(entry) for entry in entries}
     try:
-        workers = live_workers()
+        workers, settled = _presence()
     except redis.RedisError as exc:
         reason = f"the job queue (Redis) cannot be reached: {exc}"
-        return {entry.id: Availability(False, reason) for entry in entries}
-    return {entry.id: _from_presence(entry, workers) for entry in entries}
+        return {entry.id: Availability(False, reason, checked=False) for entry in entries}
+    return {entry.id: _from_presence(entry, workers, settled) for entry in entries}
 
 
 def availability(entry: ModelEntry) -> Availability:
@@ -101,18 +118,18 @@ def all_availability() -> dict[str, Availability]:
 def require_available(entry: ModelEntry) -> None:
     """Unavailable (a 503 naming the reason) unless the model can run now."""
     state = availability(entry)
-    if not state.available:
+    if state.checked and not state.available:
         raise Unavailable(f"model {entry.id} cannot run now: {state.reason}")
 
 
-def _from_presence(entry: ModelEntry, workers: list[WorkerPresence]) -> Availability:
+def _from_presence(entry: ModelEntry, workers: list[WorkerPresence], settled: bool) -> Availability:
     serving = [w for w in workers if entry.queue in w.queues]
     if not serving:
         silent_s = 3 * int(conf.get("GENERATION_PRESENCE_S"))
-        return Availability(
-            False,
-            f"no worker serves its queue {entry.queue} (none announced itself in {silent_s} s)",
-        )
+        reason = f"no worker serves its queue {entry.queue} (none announced itself in {silent_s} s)"
+        if not settled:
+            reason = f"no worker has announced its queue {entry.queue} since Redis started"
+        return Availability(False, reason, checked=settled)
     reasons = [w.models.get(entry.id, "the worker does not know this model") for w in serving]
     if any(reason is None for reason in reasons):
         return Availability(True)

@@ -100,12 +100,12 @@ def no_worker(settings, monkeypatch):
     settings.GENERATION_EMBEDDED = False
     settings.CELERY_BROKER_URL = "memory://"
 
-    def announced() -> list[availability.WorkerPresence]:
+    def announced() -> tuple[list[availability.WorkerPresence], bool]:
         entries = registry.all_entries()
         queues = tuple(sorted({entry.queue for entry in entries}))
-        return [availability.WorkerPresence("idle", queues, {e.id: None for e in entries})]
+        return [availability.WorkerPresence("idle", queues, {e.id: None for e in entries})], True
 
-    monkeypatch.setattr(availability, "live_workers", announced)
+    monkeypatch.setattr(availability, "_presence", announced)
 
 
 @pytest.fixture(scope="session")

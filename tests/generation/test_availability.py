@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from graphs.generation import availability
 from graphs.generation.models import GenerationJob
+from graphs.generation.registry import get_entry
 from graphs.generation.services.jobs import fail_unserved
 from tests.engine.hf_cache import write_fake_hf_cache
 from tests.factories import UserFactory
@@ -156,3 +157,26 @@ def test_the_owner_sees_the_failure_without_any_worker_running(celery_web_tier, 
     client.force_authenticate(owner)
     body = client.get(f"/api/generations/{job.pk}/").json()
     assert body["state"] == "failed" and "no worker serves its queue" in body["error"]
+
+
+def test_with_redis_unreachable_nothing_is_refused_or_failed_on_that_ground(
+    celery_web_tier, settings
+):
+    """Whether a worker serves the model cannot be known: the submission is recorded (and its
+    job sent once Redis is back, as the outage handling promises), and no queued job fails."""
+    settings.REDIS_URL = settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nobody listens
+    settings.GENERATION_UNSERVED_FAIL_S = 60
+    state = availability.availability(get_entry("words"))
+    assert (state.available, state.checked) == (False, False) and "Redis" in state.reason
+    availability.require_available(get_entry("words"))  # does not raise
+    job = GenerationJob.objects.create(
+        owner=UserFactory(),
+        model_id="words",
+        prompt="the cat",
+        slug="s",
+        visibility="private",
+        request_key="k",
+        created_at=timezone.now() - timedelta(hours=1),
+    )
+    assert fail_unserved() == []
+    assert GenerationJob.objects.get(pk=job.pk).state == "queued"

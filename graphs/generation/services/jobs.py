@@ -217,7 +217,7 @@ def fail_unserved(owner=None) -> list[str]:
     failed = []
     for job in jobs:
         state = states.get(job.model_id)
-        if state is not None and state.available:
+        if state is not None and (state.available or not state.checked):
             continue
         reason = state.reason if state is not None else "the model is no longer offered"
         message = f"not started: no worker can run model {job.model_id} ({reason})"
