@@ -8,10 +8,10 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
-from graphs import registry
-from graphs.models import GenerationJob
-from graphs.registry import get_entry
-from graphs.services import dispatch, jobs
+from graphs.generation import registry
+from graphs.generation.models import GenerationJob
+from graphs.generation.registry import get_entry
+from graphs.generation.services import dispatch, jobs
 from graphs.testing import build_graph_document
 from tests.factories import UserFactory
 from tests.generation.conftest import words_entry  # noqa: F401  (a fixture)
