@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from tests.webapp.settings_env import manage, production_env
+from tests.support.settings_env import manage, production_env
 
 pytestmark = pytest.mark.slow
 

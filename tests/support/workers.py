@@ -14,7 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
-from tests.conftest import REPO_ROOT
+from tests.support.paths import REPO_ROOT
 
 REDIS_URL = os.environ.get("GENERATION_TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
 
