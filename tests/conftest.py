@@ -14,7 +14,6 @@ import pytest
 from tests.support.paths import SHARED_DIR
 
 pytest_plugins = [
-    "pytester",
     "tests.plugins.personas",
     "tests.plugins.generation",
     "tests.plugins.browser",
