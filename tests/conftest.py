@@ -37,7 +37,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     engine = database_engine()
     if "sqlite" not in engine:
         return
-    skip = pytest.mark.skip(reason=f"needs PostgreSQL; DATABASE_URL is SQLite ({engine})")
+    skip = pytest.mark.skip(reason=f"needs PostgreSQL; the test database is SQLite ({engine})")
     for item in items:
         if item.get_closest_marker("postgres") is not None:
             item.add_marker(skip)
