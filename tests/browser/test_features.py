@@ -15,20 +15,29 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 BASE = "https://features.example.org/demo/features"
 
 
-def test_details_come_from_the_feature_json_base_url(open_page, store_graph, real_graph, personas, shot):
+def test_details_come_from_the_feature_json_base_url(
+    open_page, store_graph, real_graph, personas, shot
+):
     doc = copy.deepcopy(real_graph)
-    doc["metadata"]["feature_details"] = {"feature_json_base_url": BASE, "neuronpedia_source_set": "clt-hp"}
+    doc["metadata"]["feature_details"] = {
+        "feature_json_base_url": BASE,
+        "neuronpedia_source_set": "clt-hp",
+    }
     node = min(
-        (n for n in doc["nodes"] if n["feature_type"] == "cross layer transcoder"), key=lambda n: n["influence"]
+        (n for n in doc["nodes"] if n["feature_type"] == "cross layer transcoder"),
+        key=lambda n: n["influence"],
     )
     details = {
         "index": node["feature"],
         "top_logits": ["big", "large"],
         "bottom_logits": ["<tiny>"],
         "examples_quantiles": [
-            {"quantile_name": "Top activations", "examples": [
-                {"tokens": ["The", " opposite", " of"], "tokens_acts_list": [0.0, 2.5, 0.5]},
-            ]},
+            {
+                "quantile_name": "Top activations",
+                "examples": [
+                    {"tokens": ["The", " opposite", " of"], "tokens_acts_list": [0.0, 2.5, 0.5]},
+                ],
+            },
         ],
     }
     graph = store_graph(doc)
@@ -47,9 +56,14 @@ def test_details_come_from_the_feature_json_base_url(open_page, store_graph, rea
     assert requested == [f"{BASE}/{node['feature']}.json"]
     text = page.text_content("#ex-details")
     assert "big" in text and "<tiny>" in text
-    spans = page.eval_on_selector_all("#ex-details .ex-example span", "ss => ss.map(s => [s.textContent, s.style.backgroundColor])")
+    spans = page.eval_on_selector_all(
+        "#ex-details .ex-example span",
+        "ss => ss.map(s => [s.textContent, s.style.backgroundColor])",
+    )
     assert [s[0] for s in spans] == ["The", " opposite", " of"]
-    assert spans[0][1] == "" and spans[1][1] == "rgb(240, 130, 30)"  # the strongest token: full colour
+    assert (
+        spans[0][1] == "" and spans[1][1] == "rgb(240, 130, 30)"
+    )  # the strongest token: full colour
     assert spans[2][1] == "rgba(240, 130, 30, 0.2)"
     layer, index = node["node_id"].split("_")[:2]
     link = page.get_attribute("#ex-details a", "href")
@@ -57,21 +71,36 @@ def test_details_come_from_the_feature_json_base_url(open_page, store_graph, rea
     shot(page, "feature-details")
 
 
-def test_details_come_from_the_graphs_own_dashboards(open_page, store_graph, real_graph, personas, shot):
+def test_details_come_from_the_graphs_own_dashboards(
+    open_page, store_graph, real_graph, personas, shot
+):
     from graphs.features.models import Feature
 
     graph = store_graph(real_graph)
     feats = sorted(
-        (n for n in real_graph["nodes"] if n["feature_type"] == "cross layer transcoder"), key=lambda n: n["influence"]
+        (n for n in real_graph["nodes"] if n["feature_type"] == "cross layer transcoder"),
+        key=lambda n: n["influence"],
     )
     with_details, without = feats[0], feats[1]
     layer, index = (int(x) for x in with_details["node_id"].split("_")[:2])
     Feature.objects.create(
-        graph=graph, owner=personas["owner"], model_id="gemma-2-2b", source_set="clt-hp", layer=layer, index=index,
+        graph=graph,
+        owner=personas["owner"],
+        model_id="gemma-2-2b",
+        source_set="clt-hp",
+        layer=layer,
+        index=index,
         label="says small/large",
         dashboard={
-            "index": index, "top_logits": ["large"], "bottom_logits": ["tiny"],
-            "examples_quantiles": [{"quantile_name": "Top", "examples": [{"tokens": ["a", "b"], "tokens_acts_list": [1.0, 0.0]}]}],
+            "index": index,
+            "top_logits": ["large"],
+            "bottom_logits": ["tiny"],
+            "examples_quantiles": [
+                {
+                    "quantile_name": "Top",
+                    "examples": [{"tokens": ["a", "b"], "tokens_acts_list": [1.0, 0.0]}],
+                }
+            ],
         },
     )
     page = open_page(graph_path(graph), personas["owner"])

@@ -31,7 +31,9 @@ def busiest_feature(graph: dict) -> str:
     for lk in graph["links"]:
         degree[lk["target"]] = degree.get(lk["target"], 0) + 1
         degree[lk["source"]] = degree.get(lk["source"], 0) + 1
-    features = [n["node_id"] for n in graph["nodes"] if n["feature_type"] == "cross layer transcoder"]
+    features = [
+        n["node_id"] for n in graph["nodes"] if n["feature_type"] == "cross layer transcoder"
+    ]
     return max(features, key=lambda i: degree.get(i, 0))
 
 

@@ -19,7 +19,9 @@ def band_of(node: dict, n_bands: int) -> int:
     return int(node["layer"]) + 1
 
 
-def test_it_renders_the_nodes_selected_by_influence(open_page, store_graph, real_graph, personas, shot):
+def test_it_renders_the_nodes_selected_by_influence(
+    open_page, store_graph, real_graph, personas, shot
+):
     graph = store_graph(real_graph)
     page = open_page(graph_path(graph), personas["owner"])
     shown = set(page.evaluate("window.__explorer.visibleNodeIds()"))

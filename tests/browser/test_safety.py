@@ -21,7 +21,10 @@ def test_an_html_label_stays_inert(open_page, store_graph, synthetic_graph, pers
     target["influence"] = 0.01
     doc["metadata"]["prompt_tokens"][1] = XSS
     graph = store_graph(doc)
-    page = open_page(graph_path(graph, f"?clerps=[[%22{target['node_id']}%22,%22%3Cb%3Ebold%3C/b%3E%22]]"), personas["owner"])
+    page = open_page(
+        graph_path(graph, f"?clerps=[[%22{target['node_id']}%22,%22%3Cb%3Ebold%3C/b%3E%22]]"),
+        personas["owner"],
+    )
     node_id = target["node_id"]
     p = page.evaluate(f"window.__explorer.clientPoint({node_id!r})")
     page.mouse.click(p["x"], p["y"])

@@ -13,10 +13,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_graph_and_subgraph_scores_match_python(open_page, store_graph, real_graph, personas, shot):
     graph = store_graph(real_graph)
-    features = [n["node_id"] for n in real_graph["nodes"] if n["feature_type"] == "cross layer transcoder"]
+    features = [
+        n["node_id"] for n in real_graph["nodes"] if n["feature_type"] == "cross layer transcoder"
+    ]
     pinned = features[:12]
     page = open_page(graph_path(graph, "?pinnedIds=" + ",".join(pinned)), personas["owner"])
-    page.wait_for_function("window.__explorer.scores().graph && window.__explorer.scores().subgraph")
+    page.wait_for_function(
+        "window.__explorer.scores().graph && window.__explorer.scores().subgraph"
+    )
     shown = page.evaluate("window.__explorer.scores()")
     rep, comp = scores(real_graph)
     sub_rep, sub_comp = scores(real_graph, kept=set(pinned))

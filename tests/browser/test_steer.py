@@ -27,8 +27,12 @@ def demo_graph(personas, settings):
     registry._load.cache_clear()
     settings.GENERATION_EMBEDDED = True
     settings.GENERATION_MODELS_FILE = None
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": uuid.uuid4().hex}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": uuid.uuid4().hex,
+        }
+    }
     torch.set_grad_enabled(True)
     document = trace("demo", "demo", DALLAS, settings={"slug": "dallas-steer"})
     model = load_model("demo")
@@ -36,15 +40,24 @@ def demo_graph(personas, settings):
     austin = model.tokenizer.convert_tokens_to_ids(" Austin")
     texas, _ = state_features(rm, DALLAS, " Dallas", austin, " Texas")
     ids = {n["node_id"] for n in document["nodes"]}
-    texas_ids = [f"{f.layer}_{f.index}_{f.pos}" for f in texas if f"{f.layer}_{f.index}_{f.pos}" in ids]
+    texas_ids = [
+        f"{f.layer}_{f.index}_{f.pos}" for f in texas if f"{f.layer}_{f.index}_{f.pos}" in ids
+    ]
     assert texas_ids, "no Texas feature of the graph survived pruning"
-    graph = GraphFactory(owner=personas["owner"], document=document, slug="dallas-steer", model_id="demo",
-                         prompt=DALLAS)
+    graph = GraphFactory(
+        owner=personas["owner"],
+        document=document,
+        slug="dallas-steer",
+        model_id="demo",
+        prompt=DALLAS,
+    )
     yield graph, texas_ids
     registry._load.cache_clear()
 
 
-def test_a_supernode_slider_steers_and_shows_the_apis_probabilities(open_page, personas, demo_graph, shot):
+def test_a_supernode_slider_steers_and_shows_the_apis_probabilities(
+    open_page, personas, demo_graph, shot
+):
     graph, texas_ids = demo_graph
     query = "?" + urllib.parse.urlencode({"supernodes": json.dumps([["texas", *texas_ids]])})
     page = open_page(graph_path(graph, query), personas["owner"])
@@ -54,7 +67,9 @@ def test_a_supernode_slider_steers_and_shows_the_apis_probabilities(open_page, p
     page.fill("#ex-steer-tokens", "4")
 
     def steer():
-        with page.expect_response(lambda r: r.url.endswith(f"/api/graphs/{graph.pk}/steer/")) as info:
+        with page.expect_response(
+            lambda r: r.url.endswith(f"/api/graphs/{graph.pk}/steer/")
+        ) as info:
             panel.locator("#ex-steer-run").click()
         response = info.value
         assert response.status == 200
@@ -89,20 +104,28 @@ def test_a_supernode_slider_steers_and_shows_the_apis_probabilities(open_page, p
     assert changed.count() == differs > 0
     cells = panel.locator(".ex-steer-next td")
     shown = [float(cells.nth(k).get_attribute("data-prob")) for k in range(cells.count())]
-    expected = [p for b, a in zip(answer["last_position"]["before"], answer["last_position"]["after"], strict=True)
-                for p in (b["prob"], a["prob"])]
+    expected = [
+        p
+        for b, a in zip(
+            answer["last_position"]["before"], answer["last_position"]["after"], strict=True
+        )
+        for p in (b["prob"], a["prob"])
+    ]
     assert shown == expected
     assert page.evaluate("window.__explorer.steerLast().response") == answer
     shot(page, "steer-panel")
     assert not page.errors
 
 
-def test_pinned_error_nodes_can_be_ablated_and_visitors_are_asked_to_sign_in(open_page, personas, demo_graph):
+def test_pinned_error_nodes_can_be_ablated_and_visitors_are_asked_to_sign_in(
+    open_page, personas, demo_graph
+):
     graph, _ = demo_graph
     graph.visibility = "public"
     graph.save()
-    document_errors = [n["node_id"] for n in json.loads(page_json(graph))["nodes"]
-                       if "error" in n["feature_type"]]
+    document_errors = [
+        n["node_id"] for n in json.loads(page_json(graph))["nodes"] if "error" in n["feature_type"]
+    ]
     error_id = document_errors[-1]
     page = open_page(graph_path(graph, "?pinnedIds=" + error_id), personas["outsider"])
     panel = page.locator("#ex-steer")

@@ -97,7 +97,9 @@ def test_pin_group_label_save_and_share(open_page, store_graph, real_graph, pers
     assert other.evaluate("window.__explorer.clerps()") == []
 
     # An outsider gets a 404 page without the explorer.
-    response_page = open_page(f"/graphs/{graph.pk}/?subgraph={sid}", personas["outsider"], wait_ready=False)
+    response_page = open_page(
+        f"/graphs/{graph.pk}/?subgraph={sid}", personas["outsider"], wait_ready=False
+    )
     assert response_page.locator("#cs-explorer").count() == 0
     assert page.errors == [] and other.errors == []
 
@@ -149,10 +151,14 @@ def test_ungroup_and_url_state(open_page, store_graph, real_graph, personas):
     assert len(doc["nodes"]) == len(real_graph["nodes"])
 
 
-def test_a_viewer_saves_a_copy_of_someone_elses_subgraph(open_page, store_graph, real_graph, personas):
+def test_a_viewer_saves_a_copy_of_someone_elses_subgraph(
+    open_page, store_graph, real_graph, personas
+):
     graph = store_graph(real_graph, collaborators=[personas["collaborator"]])
     a, b, _ = features_of(real_graph, 3)
-    theirs = SubgraphFactory(graph=graph, author=personas["owner"], display_name="Owner's", pinned_ids=[a], featured=True)
+    theirs = SubgraphFactory(
+        graph=graph, author=personas["owner"], display_name="Owner's", pinned_ids=[a], featured=True
+    )
     page = open_page(graph_path(graph), personas["collaborator"])
     page.wait_for_selector("#ex-saved .ex-featured li")
     page.click("#ex-saved .ex-featured .ex-load")  # one click loads it
@@ -182,7 +188,9 @@ def test_embed_hides_the_chrome(open_page, store_graph, real_graph, shot):
 def test_a_stale_save_is_refused_with_a_message(open_page, store_graph, real_graph, personas):
     graph = store_graph(real_graph)
     a, b, c = features_of(real_graph, 3)
-    sub = SubgraphFactory(graph=graph, author=personas["owner"], display_name="Shared", pinned_ids=[a])
+    sub = SubgraphFactory(
+        graph=graph, author=personas["owner"], display_name="Shared", pinned_ids=[a]
+    )
     first = open_page(graph_path(graph, f"?subgraph={sub.pk}"), personas["owner"])
     second = open_page(graph_path(graph, f"?subgraph={sub.pk}"), personas["owner"])
     for page, node in ((first, b), (second, c)):

@@ -68,11 +68,14 @@ def rig(tiny_assets, tmp_path_factory, django_db_setup, django_db_blocker) -> It
     media.mkdir()
     with django_db_blocker.unblock():
         database_url = test_database_url()
-    with private_redis(root) as redis_server, \
-            TcpProxy("127.0.0.1", redis_server.port) as redis_proxy, \
-            TcpProxy(*pg_target()) as pg_proxy:
+    with (
+        private_redis(root) as redis_server,
+        TcpProxy("127.0.0.1", redis_server.port) as redis_proxy,
+        TcpProxy(*pg_target()) as pg_proxy,
+    ):
         env = worker_env(
-            models_file, media,
+            models_file,
+            media,
             DATABASE_URL=through(database_url, pg_proxy),
             REDIS_URL=f"redis://127.0.0.1:{redis_proxy.port}/0",
             # A lease far longer than the faults (a few seconds), so only a dead worker loses one;

@@ -58,9 +58,21 @@ def web_server(env: dict[str, str], log_path: Path, timeout: float = 30) -> Iter
     )
     with open(log_path, "ab") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "webapp.asgi:application",
-             "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
-            cwd=REPO_ROOT, env=child_env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "webapp.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-access-log",
+            ],
+            cwd=REPO_ROOT,
+            env=child_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
     base = f"http://127.0.0.1:{port}"
@@ -73,7 +85,9 @@ def web_server(env: dict[str, str], log_path: Path, timeout: float = 30) -> Iter
             if process.poll() is not None:
                 raise AssertionError(f"uvicorn exited:\n{log_path.read_text()[-3000:]}")
             if time.monotonic() > deadline:
-                raise AssertionError(f"uvicorn not ready in {timeout} s:\n{log_path.read_text()[-3000:]}")
+                raise AssertionError(
+                    f"uvicorn not ready in {timeout} s:\n{log_path.read_text()[-3000:]}"
+                )
             time.sleep(0.1)
         yield base
     finally:

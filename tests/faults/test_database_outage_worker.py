@@ -29,5 +29,7 @@ def test_it_finishes_a_job_the_database_left_for_seconds(rigged, owner):
     assert job.attempts == 1  # ridden out in place, not lost and run again
     assert_graph_stored(job)
     # Served again without a restart: the same worker takes the next job.
-    assert wait_final(submit(owner, prompt="the capital of Texas is")["id"], 60).state == "succeeded"
+    assert (
+        wait_final(submit(owner, prompt="the capital of Texas is")["id"], 60).state == "succeeded"
+    )
     assert_no_partial_graph()

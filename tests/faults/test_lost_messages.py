@@ -25,16 +25,24 @@ def enqueued(monkeypatch, words_entry):
 
 def queued_job() -> GenerationJob:
     return GenerationJob.objects.create(
-        owner=UserFactory(), model_id="words", prompt="the cat", slug="the-cat",
-        visibility="private", request_key="k",
+        owner=UserFactory(),
+        model_id="words",
+        prompt="the cat",
+        slug="the-cat",
+        visibility="private",
+        request_key="k",
     )
 
 
 def overdue(job: GenerationJob) -> None:
-    GenerationJob.objects.filter(pk=job.pk).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
+    GenerationJob.objects.filter(pk=job.pk).update(
+        lease_expires_at=timezone.now() - timedelta(seconds=1)
+    )
 
 
-def test_it_sends_again_a_job_queued_past_its_resend_time(enqueued, settings, django_capture_on_commit_callbacks):
+def test_it_sends_again_a_job_queued_past_its_resend_time(
+    enqueued, settings, django_capture_on_commit_callbacks
+):
     settings.GENERATION_QUEUED_RESEND_S = 60
     job = queued_job()
     assert jobs.resend_stale_queued() == []  # first seen: its clock starts

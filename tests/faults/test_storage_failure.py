@@ -57,7 +57,9 @@ def test_it_answers_an_upload_503_and_keeps_nothing(failing_storage):
     assert_no_partial_graph()
 
 
-def test_it_fails_a_job_with_its_reason_and_keeps_nothing(failing_storage, no_worker, tiny_models_file):
+def test_it_fails_a_job_with_its_reason_and_keeps_nothing(
+    failing_storage, no_worker, tiny_models_file
+):
     owner = UserFactory(username="generator")
     job_id = submit(owner)["id"]
     assert run_job(job_id, "test-worker") == "failed"

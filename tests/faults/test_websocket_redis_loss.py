@@ -33,8 +33,12 @@ def redis_proxy(settings) -> Iterator[TcpProxy]:
 def queued_job() -> tuple[object, GenerationJob]:
     owner = UserFactory(username="ws-redis")
     job = GenerationJob.objects.create(
-        owner=owner, model_id="tiny", prompt="the cat", slug="the-cat",
-        visibility="private", request_key="k",
+        owner=owner,
+        model_id="tiny",
+        prompt="the cat",
+        slug="the-cat",
+        visibility="private",
+        request_key="k",
     )
     return owner, job
 
@@ -46,7 +50,8 @@ async def test_it_closes_sockets_to_try_again_later_while_redis_is_away(redis_pr
     assert (await socket.receive_json_from(timeout=10))["job"]["state"] == "queued"
     with redis_proxy.outage():
         assert await socket.receive_output(timeout=10) == {
-            "type": "websocket.close", "code": TRY_AGAIN_LATER
+            "type": "websocket.close",
+            "code": TRY_AGAIN_LATER,
         }
         refused = await job_socket(job.id, owner)
         assert await refused.connect(timeout=10) == (False, TRY_AGAIN_LATER)

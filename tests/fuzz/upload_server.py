@@ -50,7 +50,6 @@ class UploadServer:
         return self.log.read_text(errors="replace")
 
 
-
 def _database_url(settings_dict: dict) -> str:
     user = settings_dict.get("USER") or "postgres"
     password = settings_dict.get("PASSWORD") or ""

@@ -40,7 +40,9 @@ async def test_a_worker_generates_a_graph_while_the_socket_sees_every_phase(star
     await sync_to_async(start_worker)()  # only now can anything run: no phase can be missed
     messages = await receive_until_final(socket, timeout=FINAL_WITHIN_S)
     assert_phases_in_order(messages)
-    stored = await sync_to_async(lambda: assert_graph_stored(GenerationJob.objects.get(pk=job["id"])))()
+    stored = await sync_to_async(
+        lambda: assert_graph_stored(GenerationJob.objects.get(pk=job["id"]))
+    )()
     assert messages[-1]["graph_id"] == stored.id
     await sync_to_async(assert_tokenize_answers)(owner)
 
@@ -105,6 +107,8 @@ def test_cancelling_a_running_job_stops_it_and_the_worker_goes_on(start_worker):
 
 def test_tokenize_without_a_worker_answers_503_with_a_reason(celery_mode, owner, settings):
     settings.GENERATION_TOKENIZE_TIMEOUT_S = 1
-    response = api_for(owner).post("/api/models/tiny/tokenize/", {"prompt": "the cat"}, format="json")
+    response = api_for(owner).post(
+        "/api/models/tiny/tokenize/", {"prompt": "the cat"}, format="json"
+    )
     assert response.status_code == 503
     assert "no worker" in response.json()["detail"]

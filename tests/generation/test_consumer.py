@@ -17,8 +17,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def make_job() -> tuple[GenerationJob, object, object]:
     owner, outsider = UserFactory(username="wsowner"), UserFactory(username="wsoutsider")
     job = GenerationJob.objects.create(
-        owner=owner, model_id="words", prompt="the cat", slug="the-cat",
-        visibility="private", request_key="k",
+        owner=owner,
+        model_id="words",
+        prompt="the cat",
+        slug="the-cat",
+        visibility="private",
+        request_key="k",
     )
     return job, owner, outsider
 
@@ -72,7 +76,10 @@ async def test_a_rest_client_subscribes_with_its_api_token_and_a_bad_token_is_re
     _, other = await sync_to_async(create_token)(outsider, "cli")
 
     def socket(token: str) -> WebsocketCommunicator:
-        headers = [(b"origin", b"http://testserver"), (b"authorization", f"Bearer {token}".encode())]
+        headers = [
+            (b"origin", b"http://testserver"),
+            (b"authorization", f"Bearer {token}".encode()),
+        ]
         return WebsocketCommunicator(application, f"/ws/jobs/{job.id}/", headers=headers)
 
     mine = socket(plaintext)

@@ -82,7 +82,9 @@ def test_an_engine_error_fails_the_job_with_its_message(embedded, settings, tmp_
     from tests.support.generation import tiny_entry, write_models_file
 
     broken = {"model": str(tmp_path / "missing-model"), "transcoders": str(tmp_path / "none")}
-    path = write_models_file(tmp_path / "broken.json", [tiny_entry(broken, "cpu.broken", tokenizer=None)])
+    path = write_models_file(
+        tmp_path / "broken.json", [tiny_entry(broken, "cpu.broken", tokenizer=None)]
+    )
     settings.GENERATION_MODELS_FILE = str(path)
     job = wait_final(submit(UserFactory(username="broken"))["id"], 60)
     assert job.state == "failed" and "missing-model" in job.error

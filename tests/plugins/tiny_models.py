@@ -21,10 +21,13 @@ def tiny_dirs(tmp_path_factory) -> dict[str, Path]:
     for arch in ("gemma2", "llama"):
         dirs[arch] = build_tiny_model_dir(root / arch, arch=arch, seed=0)
         for kind in KINDS:
-            dirs[f"{arch}-{kind}"] = build_tiny_transcoders(root / f"{arch}-{kind}", dirs[arch], kind=kind)
+            dirs[f"{arch}-{kind}"] = build_tiny_transcoders(
+                root / f"{arch}-{kind}", dirs[arch], kind=kind
+            )
         # circuit-tracer's hub sets (Llama, Qwen) declare the MLP's own input and raw output.
         dirs[f"{arch}-plt-skip-mlp"] = build_tiny_transcoders(
-            root / f"{arch}-plt-skip-mlp", dirs[arch], kind="plt-skip", hooks=MLP_HOOKS)
+            root / f"{arch}-plt-skip-mlp", dirs[arch], kind="plt-skip", hooks=MLP_HOOKS
+        )
     return dirs
 
 

@@ -21,7 +21,9 @@ from tests.security.endpoints import PERSONAS, ROUTES, UNSAFE, Call, build_world
 
 pytestmark = pytest.mark.django_db
 
-WRITES = [(route, method) for route, rules in ROUTES.items() for method in rules if method in UNSAFE]
+WRITES = [
+    (route, method) for route, rules in ROUTES.items() for method in rules if method in UNSAFE
+]
 ANONYMOUS_FORMS = {"accounts/login/", "accounts/signup/"}
 
 
@@ -40,7 +42,10 @@ def send(client: Client, method: str, call: Call, token: str | None):
     headers = {"HTTP_X_CSRFTOKEN": token} if token and call.json else {}
     if call.json:
         return getattr(client, method.lower())(
-            call.path, call.data if call.data is not None else {}, content_type="application/json", **headers
+            call.path,
+            call.data if call.data is not None else {},
+            content_type="application/json",
+            **headers,
         )
     data = dict(call.data or {})
     if token:

@@ -44,7 +44,12 @@ def secret_id(rule: Rule, world: World, path: str) -> str:
 
 def answer(client: Client, method: str, call: Call) -> tuple:
     response = send(client, method, call)
-    return response.status_code, response.get("Content-Type"), response.get("Location", ""), response.content
+    return (
+        response.status_code,
+        response.get("Content-Type"),
+        response.get("Location", ""),
+        response.content,
+    )
 
 
 @pytest.mark.parametrize(("route", "method"), CELLS, ids=[f"{m} {r}" for r, m in CELLS])
@@ -67,8 +72,10 @@ def test_a_private_id_answers_as_a_missing_one(users, settings, route, method):
         missing_answer = answer(client, method, missing)
         # A login redirect names the page it came from: compare with the ids swapped back.
         normalized = tuple(
-            part.replace(missing_id, hidden_id) if isinstance(part, str)
-            else part.replace(missing_id.encode(), hidden_id.encode()) if isinstance(part, bytes)
+            part.replace(missing_id, hidden_id)
+            if isinstance(part, str)
+            else part.replace(missing_id.encode(), hidden_id.encode())
+            if isinstance(part, bytes)
             else part
             for part in missing_answer
         )

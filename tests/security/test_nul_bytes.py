@@ -44,7 +44,9 @@ def test_an_id_with_a_nul_byte_is_a_400_with_a_message(client, path):
         assert "NUL byte" in response.json()["detail"]
 
 
-@pytest.mark.parametrize("path", ["/api/graphs/?model=a%00b", "/graphs/public/?model=a%00b", "/?x=%00"])
+@pytest.mark.parametrize(
+    "path", ["/api/graphs/?model=a%00b", "/graphs/public/?model=a%00b", "/?x=%00"]
+)
 def test_a_query_value_with_a_nul_byte_is_a_400(client, path):
     assert client.get(path).status_code == 400
 
@@ -52,7 +54,9 @@ def test_a_query_value_with_a_nul_byte_is_a_400(client, path):
 def test_a_field_with_a_nul_byte_is_a_400_naming_the_field(client):
     graph = GraphFactory(owner=UserFactory(username="nul-owner"), visibility=Visibility.PUBLIC)
     response = client.post(
-        f"/api/graphs/{graph.pk}/subgraphs/", {"display_name": "a\x00b"}, content_type="application/json"
+        f"/api/graphs/{graph.pk}/subgraphs/",
+        {"display_name": "a\x00b"},
+        content_type="application/json",
     )
     assert response.status_code == 400
     assert [p["path"] for p in response.json()["problems"]] == ["display_name"]

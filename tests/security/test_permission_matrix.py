@@ -37,7 +37,9 @@ def users(db) -> dict:
 
 def test_every_route_of_the_urlconf_has_a_rule():
     missing = sorted({r.key for r in site_routes()} - set(ROUTES))
-    assert missing == [], f"routes without a permission rule in tests/security/endpoints.py: {missing}"
+    assert missing == [], (
+        f"routes without a permission rule in tests/security/endpoints.py: {missing}"
+    )
 
 
 def test_every_rule_names_a_real_route():
@@ -60,21 +62,22 @@ def test_it_applies_the_rule_to_every_persona_and_visibility(users, settings, ro
             response = send(clients[persona], method, rule.call(world))
             got, wanted = outcome(response), rule.expected(persona, visibility)
             if got not in wanted:
-                wrong.append(f"{persona} on {visibility}: got {got}, wanted {sorted(map(str, wanted))}")
+                wrong.append(
+                    f"{persona} on {visibility}: got {got}, wanted {sorted(map(str, wanted))}"
+                )
             if persona != "anonymous" and method == "POST" and route == "accounts/logout/":
                 clients[persona] = client_for(users[persona])  # logged out: sign in again
     assert wrong == [], f"{method} {route}:\n" + "\n".join(wrong)
 
 
 UNLISTED = [
-    (route, method)
-    for route, rules in ROUTES.items()
-    for method in METHODS
-    if method not in rules
+    (route, method) for route, rules in ROUTES.items() for method in METHODS if method not in rules
 ]
 
 
-@pytest.mark.parametrize(("route", "method"), UNLISTED, ids=[f"{m} {r or '/'}" for r, m in UNLISTED])
+@pytest.mark.parametrize(
+    ("route", "method"), UNLISTED, ids=[f"{m} {r or '/'}" for r, m in UNLISTED]
+)
 def test_it_refuses_every_method_a_route_has_no_rule_for(users, route, method):
     """A method without a rule is not an endpoint: the owner gets 405, no one gets a 2xx."""
     world = build_world(users, Visibility.PUBLIC)

@@ -145,7 +145,9 @@ def test_dashboard_uploads_share_the_upload_limit(settings):
     client.force_login(user)
     assert upload(client).status_code == 201
     limited = client.post(
-        f"/api/graphs/{graph.pk}/features/", io.BytesIO(b"{}").read(), content_type="application/json"
+        f"/api/graphs/{graph.pk}/features/",
+        io.BytesIO(b"{}").read(),
+        content_type="application/json",
     )
     assert_limited(limited, "Upload limit reached")
 
@@ -156,7 +158,10 @@ def test_it_limits_steering_per_user_per_minute(settings):
     client.force_login(UserFactory(username="steerer"))
     # Invalid requests count too: the throttle runs before the body is read.
     for _ in range(2):
-        assert client.post("/api/models/demo/steer/", {}, content_type="application/json").status_code == 400
+        assert (
+            client.post("/api/models/demo/steer/", {}, content_type="application/json").status_code
+            == 400
+        )
     limited = client.post("/api/models/demo/steer/", {}, content_type="application/json")
     assert_limited(limited, "Request was throttled")
 
@@ -167,7 +172,9 @@ def test_it_limits_generations_by_quota(settings, words_entry):
     client = Client()
     client.force_login(UserFactory(username="generator"))
     body = {"model": "words", "prompt": "the cat"}
-    assert client.post("/api/generations/", body, content_type="application/json").status_code == 202
+    assert (
+        client.post("/api/generations/", body, content_type="application/json").status_code == 202
+    )
     limited = client.post(
         "/api/generations/", {**body, "prompt": "a dog"}, content_type="application/json"
     )

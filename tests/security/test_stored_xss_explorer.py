@@ -68,11 +68,14 @@ def test_the_explorer_shows_hostile_text_inert(open_page, personas, settings):
     graph = Graph.objects.get(pk=created.json()["id"])
     owner_api.patch(f"/api/graphs/{graph.pk}/", {"title": SCRIPT}, content_type="application/json")
     owner_api.post(
-        f"/api/graphs/{graph.pk}/collaborators/", {"user": collaborator.username, "role": "editor"},
+        f"/api/graphs/{graph.pk}/collaborators/",
+        {"user": collaborator.username, "role": "editor"},
         content_type="application/json",
     )
     saved = collab_api.post(
-        f"/api/graphs/{graph.pk}/subgraphs/", hostile_subgraph(body), content_type="application/json"
+        f"/api/graphs/{graph.pk}/subgraphs/",
+        hostile_subgraph(body),
+        content_type="application/json",
     )
     assert saved.status_code == 201
 

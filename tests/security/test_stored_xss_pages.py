@@ -50,21 +50,30 @@ def hostile(settings, words_entry):
     graph = Graph.objects.get(pk=created.json()["id"])
     assert SCRIPT in graph.title and IMG in graph.description and SCRIPT in graph.prompt
     api = f"/api/graphs/{graph.pk}/"
-    assert owner_client.post(
-        f"{api}collaborators/", {"user": collaborator.username, "role": "editor"},
-        content_type="application/json",
-    ).status_code == 201
-    saved = collab_client.post(f"{api}subgraphs/", hostile_subgraph(body), content_type="application/json")
+    assert (
+        owner_client.post(
+            f"{api}collaborators/",
+            {"user": collaborator.username, "role": "editor"},
+            content_type="application/json",
+        ).status_code
+        == 201
+    )
+    saved = collab_client.post(
+        f"{api}subgraphs/", hostile_subgraph(body), content_type="application/json"
+    )
     assert saved.status_code == 201, saved.content[:300]
     assert owner_client.post("/accounts/tokens/", {"name": SCRIPT}).status_code == 200
     settings.GENERATION_MAX_QUEUED = 5
     job = owner_client.post(
-        "/api/generations/", {"model": "words", "prompt": f"{SCRIPT} {IMG}"},
+        "/api/generations/",
+        {"model": "words", "prompt": f"{SCRIPT} {IMG}"},
         content_type="application/json",
     )
     assert job.status_code == 202, job.content[:300]
     return {
-        "owner": owner_client, "collaborator": collab_client, "graph": graph,
+        "owner": owner_client,
+        "collaborator": collab_client,
+        "graph": graph,
         "job": GenerationJob.objects.get(pk=job.json()["id"]),
     }
 
@@ -109,8 +118,12 @@ def test_the_revoked_token_message_is_escaped(hostile):
 
 def test_api_answers_are_json_that_browsers_will_not_sniff_as_html(hostile):
     graph = hostile["graph"]
-    for path in (f"/api/graphs/{graph.pk}/", f"/api/graphs/{graph.pk}/data/",
-                 f"/api/graphs/{graph.pk}/subgraphs/", f"/api/graphs/{graph.pk}/activity/"):
+    for path in (
+        f"/api/graphs/{graph.pk}/",
+        f"/api/graphs/{graph.pk}/data/",
+        f"/api/graphs/{graph.pk}/subgraphs/",
+        f"/api/graphs/{graph.pk}/activity/",
+    ):
         response = hostile["owner"].get(path)
         assert response["Content-Type"].startswith("application/json"), path
         assert response["X-Content-Type-Options"] == "nosniff", path
@@ -131,4 +144,6 @@ def test_templates_embed_data_as_escaped_attributes_or_json_script_only(template
     # No template variable inside an inline <script>: data goes through data-* attributes
     # (autoescaped) or `json_script`, never into JavaScript source.
     for script in re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", text, re.S):
-        assert "{{" not in script and "{%" not in script, f"{template.name}: inline script with data"
+        assert "{{" not in script and "{%" not in script, (
+            f"{template.name}: inline script with data"
+        )

@@ -62,7 +62,9 @@ async def test_it_lets_in_exactly_whoever_the_rule_names(route):
                 accepted, code = await handshake(path, **auth)
                 wanted = allowed(persona, visibility)
                 if accepted != wanted or (not accepted and code != 4403):
-                    wrong.append(f"{persona} by {way} on {visibility}: accepted={accepted} code={code}")
+                    wrong.append(
+                        f"{persona} by {way} on {visibility}: accepted={accepted} code={code}"
+                    )
     assert wrong == [], f"{route}:\n" + "\n".join(wrong)
 
 

@@ -22,8 +22,12 @@ def _isolated(settings, tmp_path):
     settings.GENERATION_EMBEDDED = True
     settings.GENERATION_MODELS_FILE = None
     # the throttle counts in the default cache: a fresh one per test
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": uuid.uuid4().hex}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": uuid.uuid4().hex,
+        }
+    }
     yield
     registry._load.cache_clear()
 
@@ -75,7 +79,10 @@ def test_the_graph_endpoint_uses_the_graphs_prompt_and_visibility(owner, graph):
     graph.save()
     assert api(outsider).post(url, body, format="json").status_code == 200
     assert api().post(url, body, format="json").status_code in (401, 403)  # signed in only
-    assert api(owner).post("/api/graphs/nope-nope-nope-nope-1/steer/", body, format="json").status_code == 404
+    assert (
+        api(owner).post("/api/graphs/nope-nope-nope-nope-1/steer/", body, format="json").status_code
+        == 404
+    )
 
 
 def test_a_graph_of_a_model_not_served_is_a_409(owner):
@@ -85,31 +92,37 @@ def test_a_graph_of_a_model_not_served_is_a_409(owner):
 
 
 def test_anonymous_may_not_steer_a_model():
-    assert api().post("/api/models/demo/steer/", {"prompt": DALLAS}, format="json").status_code in (401, 403)
+    assert api().post("/api/models/demo/steer/", {"prompt": DALLAS}, format="json").status_code in (
+        401,
+        403,
+    )
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"max_new_tokens": 65}, "max_new_tokens"),
-    ({"max_new_tokens": -1}, "max_new_tokens"),
-    ({"temperature": 2.5}, "temperature"),
-    ({"top_k": 0}, "top_k"),
-    ({"top_k": 21}, "top_k"),
-    ({"seed": -1}, "seed"),
-    ({"freeze_attention": "maybe"}, "freeze_attention"),
-    ({"constrained_layers": [-1]}, "constrained_layers"),
-    ({"prompt": "   "}, "prompt"),
-    ({"prompt": "x" * 2001}, "prompt"),
-    ({"interventions": [{"layer": -1, "position": 1}]}, "interventions"),
-    ({"interventions": [{"layer": 0, "position": "later"}]}, "interventions"),
-    ({"interventions": [{"layer": 0, "position": 1, "value": 1e9}]}, "interventions"),
-    ({"interventions": [{"layer": 0, "position": 1, "mode": "boost"}]}, "interventions"),
-    ({"interventions": [TEXAS] * 65}, "interventions"),
-    # what only the model knows, refused by the engine on the worker: still a 400 naming the field
-    ({"interventions": [{"layer": 9, "position": 1}]}, "interventions"),
-    ({"interventions": [{"layer": 0, "position": 30}]}, "interventions"),
-    ({"constrained_layers": [7]}, "constrained_layers"),
-    ({"max_new_tokens": 40}, "max_new_tokens"),  # beyond the demo model's 32-token context
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"max_new_tokens": 65}, "max_new_tokens"),
+        ({"max_new_tokens": -1}, "max_new_tokens"),
+        ({"temperature": 2.5}, "temperature"),
+        ({"top_k": 0}, "top_k"),
+        ({"top_k": 21}, "top_k"),
+        ({"seed": -1}, "seed"),
+        ({"freeze_attention": "maybe"}, "freeze_attention"),
+        ({"constrained_layers": [-1]}, "constrained_layers"),
+        ({"prompt": "   "}, "prompt"),
+        ({"prompt": "x" * 2001}, "prompt"),
+        ({"interventions": [{"layer": -1, "position": 1}]}, "interventions"),
+        ({"interventions": [{"layer": 0, "position": "later"}]}, "interventions"),
+        ({"interventions": [{"layer": 0, "position": 1, "value": 1e9}]}, "interventions"),
+        ({"interventions": [{"layer": 0, "position": 1, "mode": "boost"}]}, "interventions"),
+        ({"interventions": [TEXAS] * 65}, "interventions"),
+        # what only the model knows, refused by the engine on the worker: still a 400 naming the field
+        ({"interventions": [{"layer": 9, "position": 1}]}, "interventions"),
+        ({"interventions": [{"layer": 0, "position": 30}]}, "interventions"),
+        ({"constrained_layers": [7]}, "constrained_layers"),
+        ({"max_new_tokens": 40}, "max_new_tokens"),  # beyond the demo model's 32-token context
+    ],
+)
 def test_every_parameter_is_bounded(owner, body, field):
     response = api(owner).post("/api/models/demo/steer/", {"prompt": DALLAS, **body}, format="json")
     assert response.status_code == 400, response.content
@@ -125,8 +138,10 @@ def test_no_worker_answers_503_with_a_reason(owner, settings):
     queue = f"cpu.steer-test-{uuid.uuid4().hex[:8]}"
     path = settings.MEDIA_ROOT + "-models.json"
     with open(path, "w") as handle:
-        handle.write(f'[{{"id": "lonely", "display_name": "Lonely", "queue": "{queue}", '
-                     f'"model": "demo", "transcoders": "demo"}}]')
+        handle.write(
+            f'[{{"id": "lonely", "display_name": "Lonely", "queue": "{queue}", '
+            f'"model": "demo", "transcoders": "demo"}}]'
+        )
     settings.GENERATION_MODELS_FILE = path
     try:
         response = api(owner).post("/api/models/lonely/steer/", {"prompt": DALLAS}, format="json")

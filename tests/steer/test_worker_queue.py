@@ -25,14 +25,30 @@ def worker_queue(settings, tmp_path):
     registry._load.cache_clear()
     queue = f"cpu.steer-test-{uuid.uuid4().hex[:8]}"
     models = tmp_path / "models.json"
-    models.write_text(json.dumps([{"id": "demo-q", "display_name": "Demo on a queue", "queue": queue,
-                                   "model": "demo", "transcoders": "demo", "max_prompt_tokens": 32}]))
+    models.write_text(
+        json.dumps(
+            [
+                {
+                    "id": "demo-q",
+                    "display_name": "Demo on a queue",
+                    "queue": queue,
+                    "model": "demo",
+                    "transcoders": "demo",
+                    "max_prompt_tokens": 32,
+                }
+            ]
+        )
+    )
     settings.GENERATION_MODELS_FILE = str(models)
     settings.GENERATION_EMBEDDED = False
     settings.REDIS_URL = settings.CELERY_BROKER_URL = REDIS_URL
     settings.STEER_TIMEOUT_S = 60
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": uuid.uuid4().hex}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": uuid.uuid4().hex,
+        }
+    }
     settings.MEDIA_ROOT = str(tmp_path / "media")
     env = worker_env(models, Path(settings.MEDIA_ROOT), REDIS_URL=REDIS_URL)
     worker = Worker(queue, env, tmp_path / "worker.log")
@@ -61,6 +77,11 @@ def test_steering_runs_on_the_models_worker(db, worker_queue):
     expected = intervene(load_replacement_model("demo", "demo"), DALLAS, [TEXAS], max_new_tokens=2)
     assert answer["last_position"] == expected["last_position"]
     assert answer["steered"] == expected["steered"]
-    bad = client.post("/api/models/demo-q/steer/", {**body, "interventions": [{**TEXAS, "layer": 9}]},
-                      format="json")
-    assert bad.status_code == 400 and "interventions" in bad.json()  # the worker's engine refused it
+    bad = client.post(
+        "/api/models/demo-q/steer/",
+        {**body, "interventions": [{**TEXAS, "layer": 9}]},
+        format="json",
+    )
+    assert (
+        bad.status_code == 400 and "interventions" in bad.json()
+    )  # the worker's engine refused it

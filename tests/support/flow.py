@@ -36,7 +36,9 @@ def wait_for(job_id: str, predicate, timeout: float, what: str) -> GenerationJob
         if predicate(job):
             return job
         if time.monotonic() > deadline:
-            raise AssertionError(f"job not {what} within {timeout} s: {job.state} {job.phase} {job.error}")
+            raise AssertionError(
+                f"job not {what} within {timeout} s: {job.state} {job.phase} {job.error}"
+            )
         time.sleep(0.02)
 
 

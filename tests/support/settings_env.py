@@ -49,5 +49,9 @@ def manage(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.C
     child_env.pop("DJANGO_SETTINGS_MODULE", None)
     return subprocess.run(
         [sys.executable, str(REPO_ROOT / "manage.py"), *args],
-        cwd=REPO_ROOT, env=child_env, capture_output=True, text=True, timeout=timeout,
+        cwd=REPO_ROOT,
+        env=child_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )

@@ -33,11 +33,25 @@ class Worker:
         self.log = open(log_path, "ab")  # noqa: SIM115 - kept open for the process' lifetime
         self.proc = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "webapp", "worker",
-                "-Q", queue, "-c", str(concurrency), "--pool", "prefork",
-                "-n", f"test-{queue}-{time.monotonic_ns()}@%h",
-                "--without-gossip", "--without-mingle", "--without-heartbeat",
-                "-l", "INFO",
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "webapp",
+                "worker",
+                "-Q",
+                queue,
+                "-c",
+                str(concurrency),
+                "--pool",
+                "prefork",
+                "-n",
+                f"test-{queue}-{time.monotonic_ns()}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-l",
+                "INFO",
             ],
             cwd=REPO_ROOT,
             env={**os.environ, **env},
@@ -54,7 +68,9 @@ class Worker:
             if self.proc.poll() is not None:
                 raise AssertionError(f"worker exited:\n{self.log_path.read_text()[-3000:]}")
             time.sleep(0.2)
-        raise AssertionError(f"worker not ready in {timeout} s:\n{self.log_path.read_text()[-3000:]}")
+        raise AssertionError(
+            f"worker not ready in {timeout} s:\n{self.log_path.read_text()[-3000:]}"
+        )
 
     def kill_all(self) -> None:
         """SIGKILL the main process and its pool children at once."""

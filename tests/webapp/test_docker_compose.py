@@ -28,8 +28,11 @@ QUEUE_NAME = re.compile(r"^(cpu|gpu)\.[a-z0-9][a-z0-9.-]*$")
 
 def interpolate(value: str) -> str:
     """Compose's ${NAME:-default} / ${NAME:?error}, with sample values for required ones."""
-    samples = {"SECRET_KEY": "k" * 30 + "-Zq8#vX2!mR5@tL9$wB4%nC7^", "ALLOWED_HOSTS": "circuitscope.example.org",
-               "POSTGRES_PASSWORD": "pw"}
+    samples = {
+        "SECRET_KEY": "k" * 30 + "-Zq8#vX2!mR5@tL9$wB4%nC7^",
+        "ALLOWED_HOSTS": "circuitscope.example.org",
+        "POSTGRES_PASSWORD": "pw",
+    }
 
     def one(match: re.Match) -> str:
         name, op, arg = match.group(1), match.group(2), match.group(3)
@@ -86,7 +89,9 @@ def test_migrations_run_before_web_and_workers():
     assert command[:3] == ["python", "manage.py", "migrate"]
     assert "migrate" in get_commands()
     for name in ("web", "worker"):
-        assert SERVICES[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+        assert (
+            SERVICES[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+        )
     assert SERVICES["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
 
 
@@ -95,7 +100,9 @@ def test_the_worker_runs_our_celery_app_on_a_gpu():
     assert command[:4] == ["celery", "-A", "webapp", "worker"]
     app = importlib.import_module(command[2]).celery_app
     assert isinstance(app, Celery)
-    assert app.conf.broker_url == django_settings.CELERY_BROKER_URL  # configured from Django settings
+    assert (
+        app.conf.broker_url == django_settings.CELERY_BROKER_URL
+    )  # configured from Django settings
     queues = option(command, "--queues").split(",")
     assert queues and all(QUEUE_NAME.match(queue) for queue in queues), queues
     # One process per GPU: attribution fills the card, and the model cache is per process.
@@ -135,12 +142,28 @@ def requirements_section(start: str, stop: str | None) -> list[str]:
 @pytest.mark.parametrize(
     ("dockerfile", "start", "stop", "needed", "absent"),
     [
-        ("Dockerfile.web", "# --- web platform ---", "# --- tests",
-         {"django", "uvicorn", "psycopg", "django-storages", "channels-redis", "celery", "whitenoise"},
-         {"torch", "transformer-lens", "pytest"}),
-        ("Dockerfile.worker", "", "# --- tests",
-         {"torch", "transformer-lens", "django", "psycopg", "django-storages", "celery"},
-         {"pytest", "playwright", "moto"}),
+        (
+            "Dockerfile.web",
+            "# --- web platform ---",
+            "# --- tests",
+            {
+                "django",
+                "uvicorn",
+                "psycopg",
+                "django-storages",
+                "channels-redis",
+                "celery",
+                "whitenoise",
+            },
+            {"torch", "transformer-lens", "pytest"},
+        ),
+        (
+            "Dockerfile.worker",
+            "",
+            "# --- tests",
+            {"torch", "transformer-lens", "django", "psycopg", "django-storages", "celery"},
+            {"pytest", "playwright", "moto"},
+        ),
     ],
 )
 def test_the_images_install_what_their_process_needs(dockerfile, start, stop, needed, absent):

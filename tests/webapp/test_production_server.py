@@ -20,7 +20,6 @@ from tests.support.settings_env import READ_BY_SETTINGS, REPO_ROOT, manage, prod
 pytestmark = pytest.mark.slow
 
 
-
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
@@ -52,9 +51,25 @@ def server(tmp_path_factory):
     child_env = {k: v for k, v in os.environ.items() if k not in READ_BY_SETTINGS}
     child_env.update(env)
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "webapp.asgi:application", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", "2", "--proxy-headers", "--forwarded-allow-ips", "127.0.0.1"],
-        cwd=REPO_ROOT, env=child_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "webapp.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--proxy-headers",
+            "--forwarded-allow-ips",
+            "127.0.0.1",
+        ],
+        cwd=REPO_ROOT,
+        env=child_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -108,7 +123,9 @@ def test_static_files_are_hashed_and_served_by_whitenoise(server):
     base, var = server
     hashed = [p.name for p in (var / "staticfiles" / "css").glob("site.*.css")]
     assert hashed, "collectstatic wrote no hashed stylesheet"
-    _, _, page = fetch(base + "/", {"Host": "circuitscope.example.org", "X-Forwarded-Proto": "https"})
+    _, _, page = fetch(
+        base + "/", {"Host": "circuitscope.example.org", "X-Forwarded-Proto": "https"}
+    )
     assert f"/static/css/{hashed[0]}".encode() in page
     status, headers, _ = fetch(
         f"{base}/static/css/{hashed[0]}",

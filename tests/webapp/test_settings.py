@@ -29,7 +29,11 @@ def test_it_uses_postgresql_and_redis_when_configured(monkeypatch):
     )
     db = s["DATABASES"]["default"]
     assert (db["ENGINE"], db["HOST"], db["PORT"], db["NAME"], db["USER"]) == (
-        "django.db.backends.postgresql", "db.internal", 5433, "circuitscope", "app",
+        "django.db.backends.postgresql",
+        "db.internal",
+        5433,
+        "circuitscope",
+        "app",
     )
     from django.db.backends.postgresql.psycopg_any import is_psycopg3
 
@@ -80,7 +84,10 @@ def test_it_configures_s3_storage(monkeypatch):
         ({"API_PAGE_SIZE": "0"}, "API_PAGE_SIZE=0 must be at least 1"),
         ({"STORAGE_BACKEND": "ftp"}, "STORAGE_BACKEND='ftp' must be one of"),
         ({"STORAGE_BACKEND": "s3"}, "needs S3_BUCKET"),
-        ({"STORAGE_BACKEND": "s3", "S3_BUCKET": "b", "S3_ACCESS_KEY_ID": "k"}, "S3_SECRET_ACCESS_KEY"),
+        (
+            {"STORAGE_BACKEND": "s3", "S3_BUCKET": "b", "S3_ACCESS_KEY_ID": "k"},
+            "S3_SECRET_ACCESS_KEY",
+        ),
         ({"S3_ENDPOINT_URL": "minio:9000"}, "S3_ENDPOINT_URL="),
         ({"CSRF_TRUSTED_ORIGINS": "example.org"}, "must start with http"),
         ({"SECURE_HSTS_SECONDS": "-1"}, "SECURE_HSTS_SECONDS=-1"),
@@ -132,7 +139,10 @@ def test_production_settings_pass_check_deploy_without_warnings():
 def test_check_deploy_flags_an_insecure_production_override():
     # The counterpart of the test above: the check is live, and an operator's unsafe override shows.
     result = manage(
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
         env={**production_env(), "SECURE_SSL_REDIRECT": "false", "SECURE_COOKIES": "false"},
     )
     assert result.returncode != 0
@@ -142,4 +152,7 @@ def test_check_deploy_flags_an_insecure_production_override():
 def test_a_malformed_domain_setting_also_stops_the_start():
     result = manage("check", env={"GRAPH_UPLOAD_MAX_BYTES": "lots"})
     assert result.returncode == 2
-    assert result.stderr.strip() == "configuration error: GRAPH_UPLOAD_MAX_BYTES='lots' is not an integer"
+    assert (
+        result.stderr.strip()
+        == "configuration error: GRAPH_UPLOAD_MAX_BYTES='lots' is not an integer"
+    )

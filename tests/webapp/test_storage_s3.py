@@ -149,7 +149,9 @@ def test_an_uploaded_graph_lands_in_the_bucket_and_comes_back(s3_settings):
 
     data = APIClient().get(f"/api/graphs/{graph.pk}/data/")
     assert data.status_code == 200
-    assert json.loads(b"".join(data.streaming_content) if data.streaming else data.content) == document
+    assert (
+        json.loads(b"".join(data.streaming_content) if data.streaming else data.content) == document
+    )
 
 
 @pytest.mark.django_db
@@ -161,6 +163,8 @@ def test_a_refused_upload_leaves_nothing_in_the_bucket(s3_settings):
 
     client = APIClient()
     client.force_authenticate(UserFactory())
-    response = client.post("/api/graphs/", data=b'{"metadata": {}, "nodes": [', content_type="application/json")
+    response = client.post(
+        "/api/graphs/", data=b'{"metadata": {}, "nodes": [', content_type="application/json"
+    )
     assert 400 <= response.status_code < 500
     assert keys(s3_settings) == [] and Graph.objects.count() == 0

@@ -63,12 +63,18 @@ def test_a_disabled_user_gets_no_token():
 
 def test_from_the_shell_an_unknown_user_is_one_line_and_exit_2(tmp_path):
     # A separate process on its own SQLite file: what an operator sees in a terminal.
-    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "CIRCUITSCOPE_VAR_DIR": str(tmp_path)}
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "CIRCUITSCOPE_VAR_DIR": str(tmp_path),
+    }
     assert manage("migrate", "--noinput", env=env, timeout=120).returncode == 0
     result = manage("create_api_token", "nobody", env=env)
     assert result.returncode == 2
     assert result.stdout == ""
-    assert result.stderr.strip() == "CommandError: no user named 'nobody' (pass --create-user to create it)"
+    assert (
+        result.stderr.strip()
+        == "CommandError: no user named 'nobody' (pass --create-user to create it)"
+    )
     ok = manage("create_api_token", "somebody", "--create-user", env=env)
     assert ok.returncode == 0, ok.stderr
     assert ok.stdout.count("\n") == 1 and ok.stdout.startswith("cs_") and ok.stderr == ""
