@@ -1,26 +1,46 @@
-"""Shared test set-up. `../shared` (reference material) is optional: tests that read it skip
-with a reason when it is absent."""
+"""Shared test set-up: the fixture plugins every package may use (tests/plugins/), the reference
+material, fresh rate-limit counters, and the `postgres` marker, which skips on SQLite.
+`../shared` (reference material) is optional: tests that read it skip with a reason when it is
+absent. Plain helpers shared by several packages are in tests/support/, imported explicitly."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.tiny_models import replacement_models, tiny_dirs  # noqa: F401  (shared fixtures)
+from tests.support.paths import SHARED_DIR
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_DIR = REPO_ROOT.parent / "shared"
-# Debian's Chromium, driven by Playwright (never `playwright install`).
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-NO_CHROMIUM = (
-    f"no Chromium at {CHROMIUM}: install it (Debian, Ubuntu: apt-get install chromium) "
-    "or set CHROMIUM_PATH"
-)
+pytest_plugins = [
+    "tests.plugins.personas",
+    "tests.plugins.generation",
+    "tests.plugins.browser",
+    "tests.plugins.tiny_models",
+]
+
+
+def database_engine() -> str:
+    """The configured database's engine (django.db.backends.sqlite3, ...postgresql); without
+    Django settings, the scheme of DATABASE_URL (webapp/settings.py defaults to SQLite)."""
+    from django.conf import settings
+
+    if settings.configured:
+        return settings.DATABASES["default"]["ENGINE"]
+    return os.environ.get("DATABASE_URL", "sqlite://").split(":", 1)[0]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `postgres` need PostgreSQL (row locks, several connections, a server to
+    proxy): on SQLite (`make test-sqlite`, DATABASE_URL=sqlite:///...) they skip, with a reason."""
+    engine = database_engine()
+    if "sqlite" not in engine:
+        return
+    skip = pytest.mark.skip(reason=f"needs PostgreSQL; the test database is SQLite ({engine})")
+    for item in items:
+        if item.get_closest_marker("postgres") is not None:
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
@@ -28,43 +48,6 @@ def shared_dir() -> Path:
     if not SHARED_DIR.is_dir():
         pytest.skip(f"reference material not found at {SHARED_DIR}")
     return SHARED_DIR
-
-
-def skip_without_chromium() -> None:
-    # Skipped, never passed: `pytest -ra` lists each with this one-line reason.
-    if not Path(CHROMIUM).exists():
-        pytest.skip(NO_CHROMIUM)
-
-
-@pytest.fixture(autouse=True)
-def _browser_tests_need_chromium(request: pytest.FixtureRequest) -> None:
-    """A test marked `browser` is skipped without Chromium even if it never opens the browser."""
-    if request.node.get_closest_marker("browser") is not None:
-        skip_without_chromium()
-
-
-# Module scope, not session: Playwright's sync API runs an event loop in the main thread while it
-# is up, and the rest of the suite (Channels, async_to_sync) needs that thread free afterwards.
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    skip_without_chromium()
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop running in this thread, which makes Django
-    # refuse ORM calls from it; the test bodies are plain synchronous code, so allow them
-    # while the browser is up, and only then.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as p:
-            b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            yield b
-            b.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from tests.browser.conftest import graph_path
+from tests.browser.pages import graph_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

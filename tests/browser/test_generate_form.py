@@ -14,7 +14,6 @@ from graphs.generation.registry import get_entry
 from graphs.generation.services import dispatch, jobs
 from graphs.testing import build_graph_document
 from tests.factories import UserFactory
-from tests.generation.conftest import words_entry  # noqa: F401  (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,7 +31,7 @@ def owner(transactional_db):
 
 
 @pytest.fixture
-def open_signed_in(browser, asgi_server, owner, words_entry, monkeypatch):  # noqa: F811
+def open_signed_in(browser, asgi_server, owner, words_entry, monkeypatch):
     """Pages of the ASGI server, signed in as the owner. No worker runs: jobs stay queued until the
     test moves them on through the job services, and the preview answers from a stub."""
     registry._load.cache_clear()  # the test registry (words_entry) replaces any loaded before

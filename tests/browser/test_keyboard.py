@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import graph_path
+from tests.browser.pages import graph_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import graph_path
+from tests.browser.pages import graph_path
 from tests.browser.reference import scores
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

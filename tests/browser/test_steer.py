@@ -11,12 +11,11 @@ import uuid
 import pytest
 
 from graphs.generation import registry
-from tests.browser.conftest import graph_path
+from tests.browser.pages import graph_path
 from tests.factories import GraphFactory
+from tests.support.steering import DALLAS, state_features
 
 pytestmark = pytest.mark.browser
-
-DALLAS = "The capital of the state containing Dallas is"
 
 
 @pytest.fixture
@@ -24,7 +23,6 @@ def demo_graph(personas, settings):
     import torch
 
     from inference_worker.engine import ReplacementModel, load_model, load_transcoders, trace
-    from tests.steer.test_demo_steering import _state_features
 
     registry._load.cache_clear()
     settings.GENERATION_EMBEDDED = True
@@ -40,7 +38,7 @@ def demo_graph(personas, settings):
     model = load_model("demo")
     rm = ReplacementModel(model, load_transcoders("demo", model=model))
     austin = model.tokenizer.convert_tokens_to_ids(" Austin")
-    texas, _ = _state_features(rm, DALLAS, " Dallas", austin, " Texas")
+    texas, _ = state_features(rm, DALLAS, " Dallas", austin, " Texas")
     ids = {n["node_id"] for n in document["nodes"]}
     texas_ids = [
         f"{f.layer}_{f.index}_{f.pos}" for f in texas if f"{f.layer}_{f.index}_{f.pos}" in ids

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.conftest import graph_path
+from tests.browser.pages import graph_path
 from tests.factories import SubgraphFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -1,5 +1,11 @@
-"""Fixtures of the collaboration tests: the personas and clients of the graph-domain tests."""
+"""Fixtures of the collaboration tests. The personas (`cast`, `api`, `client_as`, `shared_graph`)
+come from tests/plugins/personas.py, as for the graph-domain tests."""
 
 from __future__ import annotations
 
-from tests.graphs.conftest import _isolated_media, api, cast, client_as, shared_graph  # noqa: F401
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(isolated_media):
+    """Bodies in a per-test media directory, a fast hasher (tests/plugins/personas.py)."""

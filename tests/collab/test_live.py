@@ -14,17 +14,13 @@ from graphs.collab.models import Role
 from graphs.collab.services import remove_collaborator, set_collaborator
 from graphs.services import save_subgraph, update_graph, update_subgraph
 from tests.factories import CollaboratorFactory, GraphFactory, UserFactory
-from tests.generation.wsclient import _session_cookie
-from webapp.asgi import application
+from tests.support import websockets
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 async def graph_socket(graph_id: str, user=None) -> WebsocketCommunicator:
-    headers = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
-    if user is not None:
-        headers.append((b"cookie", f"sessionid={await _session_cookie(user)}".encode()))
-    return WebsocketCommunicator(application, f"/ws/graphs/{graph_id}/", headers=headers)
+    return await websockets.socket(f"/ws/graphs/{graph_id}/", user)
 
 
 @sync_to_async

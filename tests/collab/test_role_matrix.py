@@ -13,7 +13,7 @@ import pytest
 from graphs.collab.models import Collaborator
 from graphs.models import Graph, Subgraph
 from tests.factories import SubgraphFactory, UserFactory
-from tests.graphs.conftest import ANONYMOUS_REFUSED, PERSONAS, VISIBILITIES
+from tests.support.personas import ANONYMOUS_REFUSED, PERSONAS, VISIBILITIES
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from inference_worker.engine import (
     load_model,
     load_transcoders,
 )
-from tests.engine.hf_cache import write_fake_hf_cache
+from tests.support.hf_cache import write_fake_hf_cache
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
-"""Fixtures of the fault tests: proxies in front of the shared PostgreSQL and Redis, the shared
-rig (tests/faults/rig.py), and the generation fixtures (tiny model, Celery mode, real workers) of
-tests/generation."""
+"""Fixtures of the fault tests: proxies in front of the shared PostgreSQL and Redis, and the shared
+rig (tests/faults/rig.py). The generation fixtures (tiny model, Celery mode, real workers, the
+`owner`) come from tests/plugins/, as for the generation tests."""
 
 from __future__ import annotations
 
@@ -10,17 +10,17 @@ import pytest
 
 from tests.faults.rig import pg_target, rig, rigged, through  # noqa: F401  (fixtures)
 from tests.faults.tcp_proxy import TcpProxy
-from tests.generation.conftest import (  # noqa: F401  (fixtures shared with the generation tests)
-    _fresh_registry,
-    _isolated_media,
-    celery_mode,
-    no_worker,
-    owner,
-    start_worker,
-    tiny_assets,
-    tiny_models_file,
-)
-from tests.generation.workers import test_database_url
+from tests.support.workers import test_database_url
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_registry(fresh_registry):
+    """Each test reads its own models file (tests/plugins/generation.py)."""
 
 
 @pytest.fixture

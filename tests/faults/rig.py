@@ -17,8 +17,8 @@ import pytest
 
 from tests.faults.redis_server import PrivateRedis, private_redis
 from tests.faults.tcp_proxy import TcpProxy
-from tests.generation.conftest import tiny_entry, write_models_file
-from tests.generation.workers import Worker, test_database_url, worker_env
+from tests.support.generation import tiny_entry, write_models_file
+from tests.support.workers import Worker, test_database_url, worker_env
 from webapp.redis_options import channel_layer_host
 
 

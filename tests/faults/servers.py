@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
 
-from tests.net import free_port
-from tests.webapp.settings_env import READ_BY_SETTINGS, REPO_ROOT, production_env
+from tests.support.net import free_port
+from tests.support.settings_env import READ_BY_SETTINGS, REPO_ROOT, production_env
 
 
 @dataclass

@@ -37,7 +37,7 @@ def test_it_answers_503_in_seconds_while_the_database_hangs(pg_proxy, pg_proxy_u
 
 
 def test_the_connect_timeout_is_bounded_by_default(monkeypatch):
-    from tests.webapp.settings_env import load_settings
+    from tests.support.settings_env import load_settings
 
     s = load_settings(monkeypatch, DATABASE_URL="postgres://app@db.internal:5432/circuitscope")
     assert s["DATABASES"]["default"]["OPTIONS"]["connect_timeout"] == 10

@@ -12,13 +12,12 @@ from django.utils import timezone
 from graphs.generation.models import GenerationJob
 from graphs.generation.services import dispatch, jobs
 from tests.factories import UserFactory
-from tests.generation.conftest import words_entry  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def enqueued(monkeypatch, words_entry):  # noqa: F811
+def enqueued(monkeypatch, words_entry):
     calls: list[str] = []
     monkeypatch.setattr(dispatch, "enqueue_job", lambda job_id, entry: calls.append(job_id))
     return calls

@@ -15,7 +15,7 @@ import pytest
 
 from tests.faults.audit import assert_no_partial_graph
 from tests.faults.rig import use_redis
-from tests.generation.flow import PROMPT, api_for, submit, wait_final, wait_for
+from tests.support.flow import PROMPT, api_for, submit, wait_final, wait_for
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 

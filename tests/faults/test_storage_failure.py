@@ -11,8 +11,8 @@ from graphs.models import Graph
 from inference_worker.worker.runner import run_job
 from tests.factories import UserFactory
 from tests.faults.audit import assert_no_partial_graph, stored_body_keys
-from tests.generation.flow import api_for, assert_graph_stored, submit
-from tests.graphs.conftest import FIXTURES
+from tests.support.flow import api_for, assert_graph_stored, submit
+from tests.support.paths import FIXTURES
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

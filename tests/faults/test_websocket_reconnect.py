@@ -12,8 +12,8 @@ from asgiref.sync import sync_to_async
 from graphs.generation.models import GenerationJob
 from tests.factories import UserFactory
 from tests.faults.audit import assert_no_partial_graph
-from tests.generation.flow import assert_graph_stored, submit
-from tests.generation.wsclient import job_socket, receive_until_final
+from tests.support.flow import assert_graph_stored, submit
+from tests.support.websockets import job_socket, receive_until_final
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 

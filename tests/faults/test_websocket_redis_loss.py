@@ -13,8 +13,8 @@ from graphs.generation.models import GenerationJob
 from tests.factories import UserFactory
 from tests.faults.rig import through, use_redis
 from tests.faults.tcp_proxy import TcpProxy
-from tests.generation.workers import REDIS_URL
-from tests.generation.wsclient import job_socket
+from tests.support.websockets import job_socket
+from tests.support.workers import REDIS_URL
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis]
 

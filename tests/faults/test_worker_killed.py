@@ -8,7 +8,7 @@ import pytest
 
 from graphs.generation.models import GenerationJob
 from tests.faults.audit import assert_no_partial_graph
-from tests.generation.flow import api_for, assert_graph_stored, submit, wait_final, wait_for
+from tests.support.flow import api_for, assert_graph_stored, submit, wait_final, wait_for
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -1,42 +1,14 @@
-"""Fixtures of the feature-dashboard tests: small dashboard files written like the shipped ones."""
+"""Fixtures of the feature-dashboard tests: small dashboard files written like the shipped ones
+(tests/features/dashboards.py)."""
 
 from __future__ import annotations
 
-import gzip
 import json
 from pathlib import Path
 
 import pytest
 
-
-def make_dashboard(index: int, *, seed: int = 0, n_examples: int = 3, n_tokens: int = 6) -> dict:
-    """A dashboard in the Anthropic feature format whose numbers depend on (index, seed)."""
-    examples = [
-        {
-            "tokens": [f"tok{index}_{e}_{t}" for t in range(n_tokens)],
-            "tokens_acts_list": [
-                round((index + seed + e * t) % 7 * 0.5, 3) for t in range(n_tokens)
-            ],
-        }
-        for e in range(n_examples)
-    ]
-    return {
-        "index": index,
-        "examples_quantiles": [{"quantile_name": "Top activations", "examples": examples}],
-        "top_logits": [f" up{index}", " Austin"],
-        "bottom_logits": [f" down{index}"],
-    }
-
-
-def write_jsonl_gz(path: Path, records: list[dict]) -> None:
-    with gzip.open(path, "wt", encoding="utf-8") as handle:
-        for record in records:
-            handle.write(json.dumps(record) + "\n")
-
-
-def write_json_gz(path: Path, document: object) -> None:
-    with gzip.open(path, "wt", encoding="utf-8") as handle:
-        json.dump(document, handle)
+from tests.features.dashboards import make_dashboard, write_json_gz, write_jsonl_gz
 
 
 @pytest.fixture

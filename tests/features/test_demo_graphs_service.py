@@ -18,7 +18,7 @@ from graphs.generation.services.demo_graphs import load_demo_graphs
 from graphs.models import Graph, Source, Visibility
 from graphs.storage import open_body_json
 from graphs.testing import build_graph_document, cantor
-from tests.features.conftest import make_dashboard, write_jsonl_gz
+from tests.features.dashboards import make_dashboard, write_jsonl_gz
 
 # The runner commits each step of a job, as in a worker: these tests need real transactions.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.datalayer]

@@ -15,7 +15,7 @@ from graphs.features.models import Feature
 from graphs.models import Source, Visibility
 from graphs.testing import FEATURE_INDEX_BASE
 from tests.factories import GraphFactory, UserFactory
-from tests.features.conftest import make_dashboard
+from tests.features.dashboards import make_dashboard
 
 pytestmark = pytest.mark.django_db
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -13,23 +11,10 @@ from django.core.management.base import CommandError
 
 from graphs.features.models import Feature, PublicFeatureSet
 from graphs.features.services.demo_features import load_shipped_features
-from graphs.features.shipped import ShippedDashboardError, dashboard_files
-from tests.features.conftest import make_dashboard, write_jsonl_gz
+from graphs.features.shipped import ShippedDashboardError
+from tests.features.dashboards import make_dashboard, records_in, write_jsonl_gz
 
 pytestmark = [pytest.mark.datalayer, pytest.mark.django_db]
-
-
-def records_in(directory: Path) -> int:
-    """Counted independently of the loader: lines of JSONL files, `features` of JSON files."""
-    total = 0
-    for path in dashboard_files(directory):
-        with gzip.open(path, "rt") as handle:
-            if path.name.endswith(".jsonl.gz"):
-                total += sum(1 for line in handle if line.strip())
-            else:
-                document = json.load(handle)
-                total += len(document["features"] if isinstance(document, dict) else document)
-    return total
 
 
 def test_it_loads_every_feature_of_every_file(dashboards_dir):

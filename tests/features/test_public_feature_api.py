@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from graphs.features.ids import cantor_pair
 from graphs.features.models import Feature
 from tests.factories import UserFactory
-from tests.features.conftest import make_dashboard
+from tests.features.dashboards import make_dashboard
 
 pytestmark = pytest.mark.django_db
 

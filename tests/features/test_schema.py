@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 
 from graphs.features.schema import FEATURE_DASHBOARD_SCHEMA, validate_dashboard
-from tests.features.conftest import make_dashboard
+from tests.features.dashboards import make_dashboard
 
 
 def paths(data) -> list[str]:

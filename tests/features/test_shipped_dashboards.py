@@ -8,7 +8,7 @@ from graphs.features import conf
 from graphs.features.models import Feature, PublicFeatureSet
 from graphs.features.services.demo_features import load_shipped_features
 from graphs.features.shipped import dashboard_files, iter_shipped
-from tests.features.test_load_demo_features import records_in
+from tests.features.dashboards import records_in
 
 pytestmark = [
     pytest.mark.django_db,

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from graphs.testing import build_graph_document
 from graphs.validation.checker import KNOWN_FEATURE_TYPES
-from tests.fuzz.conftest import FUZZ_UPLOAD_MAX_BYTES
+from tests.fuzz.harness import FUZZ_UPLOAD_MAX_BYTES
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from urllib.parse import quote_from_bytes
 
 from hypothesis import strategies as st
 
-from tests.fuzz.conftest import FUZZ_UPLOAD_MAX_BYTES
+from tests.fuzz.harness import FUZZ_UPLOAD_MAX_BYTES
 from tests.fuzz.hostile import Case, base_docs
 
 # -- the way it is sent --------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from graphs.models import Graph
-from tests.fuzz.conftest import Tally, stored_body_count
+from tests.fuzz.harness import Tally, stored_body_count
 from tests.fuzz.hostile import Case
 
 ANSWERS = {201, 400, 413, 415}

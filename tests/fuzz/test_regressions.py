@@ -14,7 +14,7 @@ from graphs.testing import build_graph_document
 from graphs.validation import validate_graph_file
 from graphs.validation.stream import MAX_DEPTH
 from tests.factories import UserFactory
-from tests.fuzz.conftest import stored_body_count
+from tests.fuzz.harness import stored_body_count
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from graphs.models import Graph
 from tests.factories import GraphFactory, SubgraphFactory, UserFactory
-from tests.fuzz.conftest import fuzz_settings, stored_body_count
+from tests.fuzz.harness import fuzz_settings, stored_body_count
 
 pytestmark = pytest.mark.django_db
 

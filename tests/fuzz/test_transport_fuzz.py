@@ -27,11 +27,11 @@ from graphs.models import Graph
 from graphs.services.audit import audit_storage
 from graphs.testing import build_graph_document
 from tests.factories import UserFactory
-from tests.fuzz.conftest import FUZZ_UPLOAD_MAX_BYTES, TALLY, fuzz_settings, stored_body_count
+from tests.fuzz.harness import FUZZ_UPLOAD_MAX_BYTES, TALLY, fuzz_settings, stored_body_count
 from tests.fuzz.hostile import base_docs
 from tests.fuzz.rawhttp import Answer, chunked, exchange, request_head
 from tests.fuzz.upload_server import UploadServer, upload_server  # noqa: F401 (fixture)
-from tests.webapp.settings_env import READ_BY_SETTINGS, REPO_ROOT
+from tests.support.settings_env import READ_BY_SETTINGS, REPO_ROOT
 from webapp.accounts.tokens import create_token
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]

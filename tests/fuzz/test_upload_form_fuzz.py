@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from graphs.models import Graph
 from tests.factories import UserFactory
-from tests.fuzz.conftest import fuzz_settings, stored_body_count
+from tests.fuzz.harness import fuzz_settings, stored_body_count
 from tests.fuzz.hostile import DOCUMENT_KINDS, document_cases
 from tests.fuzz.hostile_requests import TRANSPORT_KINDS, transport_cases
 from tests.fuzz.oracle import check_upload

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
-from tests.fuzz.conftest import SCALE, TALLY, fuzz_settings
+from tests.fuzz.harness import SCALE, TALLY, fuzz_settings
 from tests.fuzz.hostile import DOCUMENT_KINDS, document_cases
 from tests.fuzz.hostile_requests import TRANSPORT_KINDS, query_cases, transport_cases
 from tests.fuzz.oracle import check_upload, check_validation_agrees

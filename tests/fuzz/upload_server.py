@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.fuzz.conftest import FUZZ_UPLOAD_MAX_BYTES
-from tests.net import free_port
-from tests.webapp.settings_env import READ_BY_SETTINGS, REPO_ROOT
+from tests.fuzz.harness import FUZZ_UPLOAD_MAX_BYTES
+from tests.support.net import free_port
+from tests.support.settings_env import READ_BY_SETTINGS, REPO_ROOT
 
 
 @dataclass

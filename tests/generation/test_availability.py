@@ -15,9 +15,9 @@ from graphs.generation import availability
 from graphs.generation.models import GenerationJob
 from graphs.generation.registry import get_entry
 from graphs.generation.services.jobs import fail_unserved
-from tests.engine.hf_cache import write_fake_hf_cache
 from tests.factories import UserFactory
-from tests.generation.workers import REDIS_URL
+from tests.support.hf_cache import write_fake_hf_cache
+from tests.support.workers import REDIS_URL
 
 pytestmark = pytest.mark.django_db
 

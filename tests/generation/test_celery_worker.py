@@ -11,7 +11,7 @@ from asgiref.sync import sync_to_async
 
 from graphs.generation.models import GenerationJob
 from tests.factories import UserFactory
-from tests.generation.flow import (
+from tests.support.flow import (
     api_for,
     assert_graph_stored,
     assert_phases_in_order,
@@ -19,8 +19,8 @@ from tests.generation.flow import (
     wait_final,
     wait_for,
 )
-from tests.generation.workers import announce
-from tests.generation.wsclient import job_socket, receive_until_final
+from tests.support.websockets import job_socket, receive_until_final
+from tests.support.workers import announce
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -8,7 +8,7 @@ from asgiref.sync import sync_to_async
 from graphs.generation.models import GenerationJob
 from graphs.generation.services import jobs
 from tests.factories import UserFactory
-from tests.generation.wsclient import job_socket
+from tests.support.websockets import job_socket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -9,14 +9,14 @@ from asgiref.sync import sync_to_async
 from graphs.generation.models import GenerationJob
 from graphs.generation.services import dispatch
 from tests.factories import UserFactory
-from tests.generation.flow import (
+from tests.support.flow import (
     api_for,
     assert_graph_stored,
     assert_phases_in_order,
     submit,
     wait_final,
 )
-from tests.generation.wsclient import job_socket, receive_until_final
+from tests.support.websockets import job_socket, receive_until_final
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -79,7 +79,7 @@ def test_embedded_tokenize(embedded):
 
 
 def test_an_engine_error_fails_the_job_with_its_message(embedded, settings, tmp_path):
-    from tests.generation.conftest import tiny_entry, write_models_file
+    from tests.support.generation import tiny_entry, write_models_file
 
     broken = {"model": str(tmp_path / "missing-model"), "transcoders": str(tmp_path / "none")}
     path = write_models_file(

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from graphs.generation.services import dispatch
 from tests.factories import UserFactory
-from tests.generation.workers import REDIS_URL, announce
+from tests.support.workers import REDIS_URL, announce
 
 
 @pytest.mark.django_db(transaction=True)

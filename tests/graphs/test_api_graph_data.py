@@ -10,7 +10,7 @@ import pytest
 
 from graphs.storage import open_body
 from tests.factories import GraphFactory
-from tests.graphs.conftest import FIXTURES
+from tests.support.paths import FIXTURES
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import GraphFactory
-from tests.graphs.conftest import ANONYMOUS_REFUSED
+from tests.support.personas import ANONYMOUS_REFUSED
 
 pytestmark = pytest.mark.django_db
 

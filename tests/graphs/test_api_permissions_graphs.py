@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from graphs.models import Graph
-from tests.graphs.conftest import ANONYMOUS_REFUSED, PERSONAS, VISIBILITIES
+from tests.support.personas import ANONYMOUS_REFUSED, PERSONAS, VISIBILITIES
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ import pytest
 
 from graphs.models import Subgraph
 from tests.factories import SubgraphFactory
-from tests.graphs.conftest import ANONYMOUS_REFUSED, PERSONAS, VISIBILITIES
+from tests.support.personas import ANONYMOUS_REFUSED, PERSONAS, VISIBILITIES
 
 pytestmark = pytest.mark.django_db
 

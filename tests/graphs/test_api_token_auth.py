@@ -8,7 +8,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from graphs.models import Graph
-from tests.graphs.conftest import FIXTURES, stored_bodies
+from tests.support.paths import FIXTURES
+from tests.support.storage import stored_bodies
 from webapp.accounts.tokens import create_token, revoke_token
 
 pytestmark = pytest.mark.django_db

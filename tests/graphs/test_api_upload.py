@@ -11,7 +11,9 @@ import pytest
 
 from graphs.models import Graph
 from graphs.testing import build_graph_document
-from tests.graphs.conftest import ANONYMOUS_REFUSED, FIXTURES, stored_bodies
+from tests.support.paths import FIXTURES
+from tests.support.personas import ANONYMOUS_REFUSED
+from tests.support.storage import stored_bodies
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,8 @@ import json
 import pytest
 
 from graphs.models import Graph
-from tests.graphs.conftest import FIXTURES, stored_bodies
+from tests.support.paths import FIXTURES
+from tests.support.storage import stored_bodies
 
 pytestmark = pytest.mark.django_db
 

@@ -91,7 +91,7 @@ async def test_it_passes_bodies_within_the_limit(settings):
 async def test_it_wraps_the_django_application(settings):
     from django.core.asgi import get_asgi_application
 
-    from tests.graphs.conftest import FIXTURES
+    from tests.support.paths import FIXTURES
 
     settings.GRAPH_UPLOAD_MAX_BYTES = 50_000
     app = get_asgi_application()

@@ -19,7 +19,7 @@ from graphs.models import Subgraph
 from graphs.services.audit import audit_storage
 from graphs.storage import delete_body, graph_storage, write_body
 from tests.factories import CollaboratorFactory, GraphFactory, SubgraphFactory, UserFactory
-from tests.webapp.settings_env import manage
+from tests.support.settings_env import manage
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from jsonschema import Draft7Validator
 from graphs.models import Graph
 from graphs.storage import open_body
 from graphs.validation.schema import graph_schema
-from tests.graphs.conftest import FIXTURES
+from tests.support.paths import FIXTURES
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft7Validator
 
 from graphs.validation import validate_graph_document
-from tests.graphs.conftest import FIXTURES
+from tests.support.paths import FIXTURES
 
 BASE = json.loads((FIXTURES / "tiny.json").read_text())
 

@@ -14,7 +14,7 @@ from graphs.services import GraphRejected, create_graph_from_document, create_gr
 from graphs.storage import graph_storage, open_body
 from graphs.testing import build_graph_document
 from tests.factories import GraphFactory, UserFactory
-from tests.graphs.conftest import stored_bodies
+from tests.support.storage import stored_bodies
 
 pytestmark = [pytest.mark.django_db, pytest.mark.datalayer]
 

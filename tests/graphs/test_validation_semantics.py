@@ -10,7 +10,7 @@ import pytest
 
 from graphs.testing import build_graph_document
 from graphs.validation import validate_graph_document, validate_graph_file
-from tests.graphs.conftest import FIXTURES
+from tests.support.paths import FIXTURES
 
 
 def check(document) -> list[str]:

@@ -4,7 +4,7 @@ benchmark database with 50 users, benchmarks/load.py)."""
 
 from __future__ import annotations
 
-from tests.webapp.settings_env import load_settings
+from tests.support.settings_env import load_settings
 
 POSTGRES = "postgres://app@db.internal:5432/circuitscope"
 

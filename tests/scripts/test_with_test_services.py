@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO_ROOT
-from tests.net import free_port
+from tests.support.net import free_port
+from tests.support.paths import REPO_ROOT
 
 pytestmark = pytest.mark.slow
 

@@ -1,12 +1,11 @@
-"""Fixtures of the security tests: the graph domain's personas, clients and isolated media."""
+"""Fixtures of the security tests. The graph domain's personas, clients and `media_root` come
+from tests/plugins/personas.py; the endpoint table is tests/security/endpoints.py."""
 
 from __future__ import annotations
 
-from tests.graphs.conftest import (  # noqa: F401
-    _isolated_media,
-    api,
-    cast,
-    client_as,
-    media_root,
-    shared_graph,
-)
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(isolated_media):
+    """Bodies in a per-test media directory, a fast hasher (tests/plugins/personas.py)."""

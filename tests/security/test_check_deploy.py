@@ -10,7 +10,7 @@ import os
 import pytest
 
 from tests.services import redis_url
-from tests.webapp.settings_env import manage, production_env
+from tests.support.settings_env import manage, production_env
 
 pytestmark = pytest.mark.slow
 

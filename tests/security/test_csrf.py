@@ -16,8 +16,8 @@ from django.test import Client
 
 from graphs.models import Visibility
 from tests.factories import UserFactory
+from tests.security.calls import outcome
 from tests.security.endpoints import PERSONAS, ROUTES, UNSAFE, Call, build_world
-from tests.security.test_permission_matrix import outcome
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,9 @@ from django.test import Client
 from graphs.ids import new_public_id
 from graphs.models import Visibility
 from tests.factories import UserFactory
+from tests.security.calls import send
 from tests.security.endpoints import PERSONAS, ROUTES, Call, Rule, World, build_world
-from tests.security.test_permission_matrix import send
-from tests.security.wsclient import handshake
+from tests.support.websockets import handshake
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django.test import Client
 from graphs.models import Visibility
 from tests.factories import GraphFactory, UserFactory
 from tests.security.endpoints import ROUTES
-from tests.security.wsclient import handshake
+from tests.support.websockets import handshake
 
 pytestmark = pytest.mark.django_db
 

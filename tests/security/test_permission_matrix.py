@@ -9,10 +9,10 @@ make the table exhaustive by construction: a route of the URLconf without a rule
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from graphs.models import Visibility
 from tests.factories import UserFactory
+from tests.security.calls import client_for, outcome, send
 from tests.security.endpoints import (
     LOGIN,
     METHODS,
@@ -33,30 +33,6 @@ CELLS = [(route, method) for route, rules in ROUTES.items() for method in rules]
 @pytest.fixture
 def users(db) -> dict:
     return {p: None if p == "anonymous" else UserFactory(username=f"m-{p}") for p in PERSONAS}
-
-
-def client_for(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-def send(client: Client, method: str, call: Call):
-    kwargs = {}
-    if call.data is not None:
-        if call.json:
-            kwargs = {"data": call.data, "content_type": "application/json"}
-        else:
-            kwargs = {"data": call.data}
-    return getattr(client, method.lower())(call.path, **kwargs)
-
-
-def outcome(response) -> int | str:
-    location = response.get("Location", "")
-    if response.status_code == 302 and location.startswith("/accounts/login/"):
-        return LOGIN
-    return response.status_code
 
 
 def test_every_route_of_the_urlconf_has_a_rule():

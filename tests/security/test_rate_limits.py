@@ -13,7 +13,6 @@ from django.test import Client
 from graphs.models import Graph
 from graphs.testing import build_graph_document
 from tests.factories import PASSWORD, GraphFactory, UserFactory
-from tests.generation.conftest import no_worker, words_entry  # noqa: F401  (fixtures)
 from webapp import ratelimit
 
 pytestmark = pytest.mark.django_db
@@ -168,7 +167,7 @@ def test_it_limits_steering_per_user_per_minute(settings):
 
 
 @pytest.mark.usefixtures("no_worker")
-def test_it_limits_generations_by_quota(settings, words_entry):  # noqa: F811
+def test_it_limits_generations_by_quota(settings, words_entry):
     settings.GENERATION_MAX_QUEUED = 1
     client = Client()
     client.force_login(UserFactory(username="generator"))

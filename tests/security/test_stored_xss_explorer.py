@@ -17,8 +17,7 @@ import pytest
 from django.test import Client
 
 from graphs.models import Graph
-from tests.browser.conftest import _browser_env, open_page, personas  # noqa: F401  (fixtures)
-from tests.security.test_stored_xss_pages import IMG, SCRIPT, hostile_document, hostile_subgraph
+from tests.security.hostile import IMG, SCRIPT, hostile_document, hostile_subgraph
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCES = sorted((REPO / "webapp" / "frontend" / "src").glob("*.js")) + sorted(
@@ -55,7 +54,7 @@ def test_links_built_by_the_explorer_are_never_taken_from_user_text():
 @pytest.mark.browser
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_the_explorer_shows_hostile_text_inert(open_page, personas, settings):  # noqa: F811
+def test_the_explorer_shows_hostile_text_inert(open_page, personas, settings):
     owner = personas["owner"]
     collaborator = personas["collaborator"]
     collaborator.username = f"c{IMG}"  # an admin-made name nobody can pick at sign-up

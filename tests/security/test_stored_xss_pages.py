@@ -16,45 +16,13 @@ from django.test import Client
 
 from graphs.generation.models import GenerationJob
 from graphs.models import Graph
-from graphs.testing import build_graph_document
 from tests.factories import UserFactory
-from tests.generation.conftest import no_worker, words_entry  # noqa: F401  (fixtures)
+from tests.security.hostile import IMG, SCRIPT, hostile_document, hostile_subgraph
 
 pytestmark = pytest.mark.django_db
 
-SCRIPT = "<script>alert('t')</script>"
-IMG = '"><img src=x onerror=alert(1)>'
-JS_URL = "javascript:alert(1)"
 RAW = [SCRIPT, "<img src=x onerror", "<script>alert"]
 REPO = Path(__file__).resolve().parents[2]
-
-
-def hostile_document() -> dict:
-    doc = build_graph_document(slug=f"x{IMG}", prompt_tokens=["<bos>", SCRIPT, IMG])
-    doc["metadata"]["prompt"] = f"{SCRIPT} {IMG}"
-    doc["metadata"].setdefault("info", {})["generator"] = {
-        "name": IMG,
-        "version": SCRIPT,
-        "url": JS_URL,
-    }
-    for node in doc["nodes"]:
-        node["clerp"] = IMG
-    return doc
-
-
-def hostile_subgraph(body: bytes) -> dict:
-    """A subgraph named, grouped and labelled with payloads, on two real feature nodes."""
-    features = [
-        n["node_id"]
-        for n in json.loads(body)["nodes"]
-        if n["feature_type"] == "cross layer transcoder"
-    ]
-    return {
-        "display_name": SCRIPT,
-        "pinned_ids": features[:2],
-        "supernodes": [[IMG, *features[:2]]],
-        "clerps": [[features[0], SCRIPT]],
-    }
 
 
 def assert_inert(html: str, where: str) -> None:
@@ -64,7 +32,7 @@ def assert_inert(html: str, where: str) -> None:
 
 
 @pytest.fixture
-def hostile(settings, words_entry):  # noqa: F811
+def hostile(settings, words_entry):
     owner = UserFactory(username="owner-x")
     # An account name nobody can pick at sign-up, as an admin could create it.
     collaborator = UserFactory(username=f"c{IMG}")

@@ -11,7 +11,7 @@ from django.test import Client
 from graphs.models import Visibility
 from tests.factories import UserFactory
 from tests.security.endpoints import PERSONAS, build_world
-from tests.security.wsclient import socket
+from tests.support.websockets import socket
 from webapp.accounts.tokens import create_token
 from webapp.ws_close_codes import TOKEN_REVOKED
 

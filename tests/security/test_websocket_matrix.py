@@ -12,7 +12,7 @@ from asgiref.sync import sync_to_async
 from graphs.models import Visibility
 from tests.factories import UserFactory
 from tests.security.endpoints import MEMBERS, PERSONAS, World, build_world
-from tests.security.wsclient import handshake, websocket_routes
+from tests.support.websockets import handshake, websocket_routes
 from webapp.accounts.tokens import create_token
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]

@@ -12,11 +12,7 @@ from graphs.collab.models import Role
 from graphs.generation import registry
 from graphs.models import Visibility
 from tests.factories import CollaboratorFactory, GraphFactory, UserFactory
-from tests.services import redis_url
-
-DALLAS = "The capital of the state containing Dallas is"
-REDIS_URL = redis_url(10)  # this stream's Redis db
-TEXAS = {"layer": 1, "position": 8, "feature": 439, "mode": "ablate"}  # see test_demo_steering
+from tests.support.steering import DALLAS, REDIS_URL, TEXAS
 
 
 @pytest.fixture(autouse=True)

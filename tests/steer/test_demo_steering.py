@@ -14,27 +14,8 @@ import math
 
 import pytest
 
-from inference_worker.demo.circuit_checks import path_features, top_logit_tokens
-from inference_worker.engine import (
-    ReplacementModel,
-    attribute,
-    intervene,
-    load_transcoders,
-    prune_graph,
-)
-
-DALLAS = "The capital of the state containing Dallas is"
-FRESNO = "The capital of the state containing Fresno is"
-
-
-def _state_features(rm, prompt, city, capital, state):
-    tok = rm.tokenizer
-    result = attribute(rm, prompt)
-    tokens = [tok.decode([t]) for t in result.input_tokens.tolist()]
-    features = path_features(result, prune_graph(result), tokens.index(city), capital)
-    return [
-        f for f in features if state in top_logit_tokens(rm.model, rm.transcoders, f.layer, f.index)
-    ], tokens
+from inference_worker.engine import ReplacementModel, intervene, load_transcoders
+from tests.support.steering import DALLAS, FRESNO, state_features
 
 
 def _prob(out, which, token):
@@ -50,8 +31,8 @@ def test_texas_ablation_and_california_swap(set_ref, demo_model):
     rm = ReplacementModel(demo_model, load_transcoders(set_ref, model=demo_model))
     tok = demo_model.tokenizer
     austin, sacramento = (tok.convert_tokens_to_ids(t) for t in (" Austin", " Sacramento"))
-    texas, tokens = _state_features(rm, DALLAS, " Dallas", austin, " Texas")
-    california, _ = _state_features(rm, FRESNO, " Fresno", sacramento, " California")
+    texas, tokens = state_features(rm, DALLAS, " Dallas", austin, " Texas")
+    california, _ = state_features(rm, FRESNO, " Fresno", sacramento, " California")
     assert texas and california, (
         "the graphs name no Texas / California features on the two-hop paths"
     )

@@ -13,14 +13,14 @@ from rest_framework.test import APIClient
 
 from graphs.generation import registry
 from tests.factories import UserFactory
-from tests.steer.test_api import DALLAS, REDIS_URL, TEXAS
+from tests.support.steering import DALLAS, REDIS_URL, TEXAS
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
 
 
 @pytest.fixture
 def worker_queue(settings, tmp_path):
-    from tests.generation.workers import Worker, worker_env
+    from tests.support.workers import Worker, worker_env
 
     registry._load.cache_clear()
     queue = f"cpu.steer-test-{uuid.uuid4().hex[:8]}"

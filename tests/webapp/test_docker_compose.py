@@ -15,7 +15,7 @@ from celery import Celery
 from django.conf import settings as django_settings
 from django.core.management import get_commands
 
-from tests.webapp.settings_env import load_settings
+from tests.support.settings_env import load_settings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())

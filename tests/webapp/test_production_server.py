@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.net import free_port
-from tests.webapp.settings_env import READ_BY_SETTINGS, REPO_ROOT, manage, production_env
+from tests.support.net import free_port
+from tests.support.settings_env import READ_BY_SETTINGS, REPO_ROOT, manage, production_env
 
 pytestmark = pytest.mark.slow
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from tests.webapp.settings_env import load_settings, manage, production_env
+from tests.support.settings_env import load_settings, manage, production_env
 
 
 def test_it_runs_on_embedded_defaults(monkeypatch, tmp_path):

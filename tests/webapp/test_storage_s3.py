@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from moto.server import ThreadedMotoServer
 
-from tests.webapp.settings_env import load_settings
+from tests.support.settings_env import load_settings
 
 BUCKET = "circuitscope-test"
 CREDENTIALS = {"S3_ACCESS_KEY_ID": "testing-key", "S3_SECRET_ACCESS_KEY": "testing-secret"}

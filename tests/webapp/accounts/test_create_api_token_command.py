@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tests.factories import UserFactory
-from tests.webapp.settings_env import manage
+from tests.support.settings_env import manage
 from webapp.accounts.models import ApiToken
 from webapp.accounts.tokens import user_for_token
 

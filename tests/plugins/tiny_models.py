@@ -1,5 +1,5 @@
 """Tiny models and transcoder sets, built once per test session (see engine/tiny.py) and
-shared by the engine and steering tests through tests/conftest.py."""
+shared by the engine and steering tests (a plugin of tests/conftest.py)."""
 
 from __future__ import annotations
 

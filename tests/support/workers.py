@@ -16,8 +16,8 @@ import redis
 from django.conf import settings
 from django.db import connection
 
-from tests.conftest import REPO_ROOT
 from tests.services import redis_url
+from tests.support.paths import REPO_ROOT
 
 REDIS_URL = os.environ.get("GENERATION_TEST_REDIS_URL") or redis_url(7)
 
