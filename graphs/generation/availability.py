@@ -49,13 +49,8 @@ class WorkerPresence:
 
 
 def presence_payload(queues: list[str], models: dict[str, str | None]) -> str:
-    """What a worker writes under its presence key (the reader is `live_workers`)."""
+    """What a worker writes under its presence key (the reader is `_presence`)."""
     return json.dumps({"queues": queues, "models": models})
-
-
-def live_workers() -> list[WorkerPresence]:
-    """The workers whose announcement has not lapsed."""
-    return _presence()[0]
 
 
 def _presence() -> tuple[list[WorkerPresence], bool]:

@@ -103,21 +103,23 @@ def test_with_redis_a_model_is_available_only_where_a_worker_announced_it(celery
     assert models()["words"]["available"] is True
 
 
+def queued_job(owner, age: timedelta) -> GenerationJob:
+    """A job of the `words` model, queued `age` ago."""
+    return GenerationJob.objects.create(
+        owner=owner,
+        model_id="words",
+        prompt="the cat",
+        slug="s",
+        visibility="private",
+        request_key="k",
+        created_at=timezone.now() - age,
+    )
+
+
 def test_a_queued_job_nobody_can_run_fails_with_the_reason(celery_web_tier, settings):
     settings.GENERATION_UNSERVED_FAIL_S = 60
     owner = UserFactory()
-    old, recent = (
-        GenerationJob.objects.create(
-            owner=owner,
-            model_id="words",
-            prompt="the cat",
-            slug="s",
-            visibility="private",
-            request_key="k",
-            created_at=timezone.now() - timedelta(seconds=age),
-        )
-        for age in (120, 10)
-    )
+    old, recent = (queued_job(owner, timedelta(seconds=age)) for age in (120, 10))
     assert fail_unserved() == [old.pk]
     old.refresh_from_db()
     assert old.state == "failed" and "no worker can run model words" in old.error
@@ -127,15 +129,7 @@ def test_a_queued_job_nobody_can_run_fails_with_the_reason(celery_web_tier, sett
 def test_a_queued_job_of_an_announced_model_stays_queued(celery_web_tier, settings):
     settings.GENERATION_UNSERVED_FAIL_S = 60
     announce(celery_web_tier, "c", ["cpu.words"], {"words": None})
-    job = GenerationJob.objects.create(
-        owner=UserFactory(),
-        model_id="words",
-        prompt="the cat",
-        slug="s",
-        visibility="private",
-        request_key="k",
-        created_at=timezone.now() - timedelta(hours=1),
-    )
+    job = queued_job(UserFactory(), timedelta(hours=1))
     assert fail_unserved() == []
     assert GenerationJob.objects.get(pk=job.pk).state == "queued"
 
@@ -144,15 +138,7 @@ def test_the_owner_sees_the_failure_without_any_worker_running(celery_web_tier, 
     """No worker at all means no reaper: reading the job is enough to settle it."""
     settings.GENERATION_UNSERVED_FAIL_S = 60
     owner = UserFactory()
-    job = GenerationJob.objects.create(
-        owner=owner,
-        model_id="words",
-        prompt="the cat",
-        slug="s",
-        visibility="private",
-        request_key="k",
-        created_at=timezone.now() - timedelta(minutes=5),
-    )
+    job = queued_job(owner, timedelta(minutes=5))
     client = APIClient()
     client.force_authenticate(owner)
     body = client.get(f"/api/generations/{job.pk}/").json()
@@ -169,14 +155,6 @@ def test_with_redis_unreachable_nothing_is_refused_or_failed_on_that_ground(
     state = availability.availability(get_entry("words"))
     assert (state.available, state.checked) == (False, False) and "Redis" in state.reason
     availability.require_available(get_entry("words"))  # does not raise
-    job = GenerationJob.objects.create(
-        owner=UserFactory(),
-        model_id="words",
-        prompt="the cat",
-        slug="s",
-        visibility="private",
-        request_key="k",
-        created_at=timezone.now() - timedelta(hours=1),
-    )
+    job = queued_job(UserFactory(), timedelta(hours=1))
     assert fail_unserved() == []
     assert GenerationJob.objects.get(pk=job.pk).state == "queued"
