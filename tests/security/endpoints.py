@@ -182,7 +182,7 @@ INVALID_GRAPH = {"not": "a graph"}
 ROUTES: dict[str, dict[str, Rule]] = {
     # --- site and accounts (pages) ---
     "healthz/": {"GET": anyone(fixed("/healthz/"))},
-    "favicon.ico": {"GET": anyone(fixed("/favicon.ico"))},
+    "favicon.ico": {"GET": anyone(fixed("/favicon.ico"), ok=(301,))},
     "accounts/signup/": {
         # Signed-in users are sent home; an empty form re-renders with its errors.
         "GET": anyone(fixed("/accounts/signup/"), ok=(200, 302)),
