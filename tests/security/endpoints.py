@@ -141,6 +141,13 @@ def _collab(w: World) -> str:
     return f"{_g(w)}collaborators/{w.collaborator.pk}/"
 
 
+def _public_twin(w: World) -> str:
+    """A public graph of the world graph's model, someone else's."""
+    return GraphFactory(
+        owner=w.users["outsider"], model_id=w.graph.model_id, visibility="public"
+    ).pk
+
+
 def _newcomer(w: World) -> Call:
     UserFactory(username="newcomer")
     return Call(f"{_g(w)}collaborators/", {"user": "newcomer", "role": "viewer"})
@@ -275,6 +282,10 @@ ROUTES: dict[str, dict[str, Rule]] = {
     },
     "api/graphs/<pk>/data/": {"GET": sees_graph(lambda w: Call(f"{_g(w)}data/"))},
     "api/graphs/<graph_id>/activity/": {"GET": sees_graph(lambda w: Call(f"{_g(w)}activity/"))},
+    "api/graphs/<graph_id>/compare/<other_id>/": {
+        # Against a public graph of the same model: the world graph's visibility decides.
+        "GET": sees_graph(lambda w: Call(f"{_g(w)}compare/{_public_twin(w)}/"))
+    },
     # --- API: subgraphs (the target is the editor's) ---
     "api/graphs/<graph_pk>/subgraphs/": {
         "GET": sees_graph(lambda w: Call(f"{_g(w)}subgraphs/")),
