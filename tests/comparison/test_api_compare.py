@@ -74,7 +74,7 @@ def test_a_changed_edge_carries_both_weights(api, cast, neuronpedia):
     capital = neuronpedia(CAPITAL)
     changed = copy.deepcopy(capital)
     changed["metadata"]["slug"] = "changed"
-    link = max(changed["links"], key=lambda l: abs(l["weight"]))
+    link = max(changed["links"], key=lambda edge: abs(edge["weight"]))
     original = link["weight"]
     link["weight"] = -10 * original
     a, b = _store(cast.owner, capital), _store(cast.owner, changed)
