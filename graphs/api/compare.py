@@ -50,20 +50,28 @@ def _side(side: FeatureSide | None) -> dict[str, Any] | None:
     }
 
 
-def _end(pair: tuple[NodeFacts | None, NodeFacts | None]) -> dict[str, Any]:
+def _end(pair: tuple[NodeFacts | None, NodeFacts | None], tokens: list[str]) -> dict[str, Any]:
+    """An edge's endpoint: its node in A and in B, its label and the token it sits on (A's)."""
     in_a, in_b = pair
     known = in_a or in_b
+    ctx = known.ctx if known else None
     return {
         "a": in_a.node_id if in_a else None,
         "b": in_b.node_id if in_b else None,
-        "label": known.label if known else "",
+        "label": known.name if known else "",
+        "ctx_idx": ctx,
+        "token": tokens[ctx] if ctx is not None and 0 <= ctx < len(tokens) else None,
     }
 
 
-def _edge(edge: EdgeChange) -> dict[str, Any]:
+def _edge(edge: EdgeChange, tokens_a: list[str], tokens_b: list[str]) -> dict[str, Any]:
+    # An endpoint only B has sits on B's prompt.
+    def tokens(pair: tuple[NodeFacts | None, NodeFacts | None]) -> list[str]:
+        return tokens_a if pair[0] else tokens_b
+
     return {
-        "source": _end(edge.source),
-        "target": _end(edge.target),
+        "source": _end(edge.source, tokens(edge.source)),
+        "target": _end(edge.target, tokens(edge.target)),
         "weight_a": edge.weight_a,
         "weight_b": edge.weight_b,
         "change": edge.change,
@@ -119,6 +127,7 @@ class GraphCompareView(APIView):
             }
             for m in page
         ]
+        status_a, status_b = comparison.node_status()
         return Response(
             {
                 "a": _graph(a),
@@ -126,7 +135,11 @@ class GraphCompareView(APIView):
                 "alignment": sorted(comparison.alignment.items()),
                 "counts": comparison.counts(),
                 "node_pairs": comparison.node_pairs,
+                "node_status": {"a": status_a, "b": status_b},
                 "features": paginator.get_paginated_response(listed).data,
-                "edges": [_edge(e) for e in comparison.edges[:edge_count]],
+                "edges": [
+                    _edge(e, a.prompt_tokens, b.prompt_tokens)
+                    for e in comparison.edges[:edge_count]
+                ],
             }
         )

@@ -72,6 +72,16 @@ class Comparison:
     node_pairs: list[tuple[str, str]]
     edges: list[EdgeChange]
 
+    def node_status(self) -> tuple[dict[str, str], dict[str, str]]:
+        """Each feature node's status, by node id, in A and in B."""
+        in_a: dict[str, str] = {}
+        in_b: dict[str, str] = {}
+        for match in self.features:
+            for side, out in ((match.a, in_a), (match.b, in_b)):
+                for node in side.nodes if side else ():
+                    out[node.node_id] = match.status
+        return in_a, in_b
+
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(STATUSES, 0)
         for match in self.features:

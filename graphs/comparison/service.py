@@ -21,7 +21,7 @@ def _comparison(body_a: str, body_b: str) -> Comparison:
     return compare(body_summary(body_a), body_summary(body_b), edge_limit=EDGE_LIMIT)
 
 
-def _check_comparable(a: Graph, b: Graph) -> None:
+def check_comparable(a: Graph, b: Graph) -> None:
     if a.model_id != b.model_id:
         raise InvalidInput.on_field(
             "b",
@@ -41,5 +41,5 @@ def compare_graphs(user, a_id: str, b_id: str) -> tuple[Graph, Graph, Comparison
     """The comparison of graph A with graph B, as `user` may see it."""
     a = permissions.visible_graph_or_404(user, a_id)
     b = permissions.visible_graph_or_404(user, b_id)
-    _check_comparable(a, b)
+    check_comparable(a, b)
     return a, b, _comparison(a.body_key, b.body_key)

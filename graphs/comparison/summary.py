@@ -24,7 +24,12 @@ class NodeFacts:
     ctx: int
     influence: float | None
     activation: float | None
-    label: str
+    label: str  # the graph's own label (`clerp`), often empty
+
+    @property
+    def name(self) -> str:
+        """The label, else what the node is ("L3 #223", "error L1", "token")."""
+        return self.label or _default_label(self.kind, self.identity)
 
 
 @dataclass
@@ -49,6 +54,14 @@ def _id_parts(node_id: str) -> list[int] | None:
 
 def _number(value: Any) -> float | None:
     return None if value is None else float(value)
+
+
+def _default_label(kind: str, identity: Identity) -> str:
+    if kind == FEATURE:
+        return f"L{identity[1]} #{identity[2]}"
+    if kind == ERROR:
+        return f"error L{identity[1]}"
+    return "token" if kind == EMBEDDING else "logit"
 
 
 def node_facts(node: dict[str, Any]) -> NodeFacts:

@@ -134,3 +134,19 @@ def test_bad_parameters_name_their_field(api, cast, neuronpedia, query, field):
 def test_writing_is_not_allowed(api, cast, neuronpedia):
     a = _store(cast.owner, neuronpedia(CAPITAL))
     assert api("owner").post(_url(a, a), {}, format="json").status_code == 405
+
+
+def test_edge_ends_name_their_node_and_token(api, cast, neuronpedia):
+    capital = neuronpedia(CAPITAL)
+    a = _store(cast.owner, capital)
+    changed = copy.deepcopy(capital)
+    embedding_link = next(edge for edge in changed["links"] if edge["source"].startswith("E_"))
+    embedding_link["weight"] += 100
+    b = _store(cast.owner, changed)
+    top = api("owner").get(_url(a, b, "?edges=1")).json()["edges"][0]
+    ctx = int(embedding_link["source"].rsplit("_", 1)[1])
+    assert top["source"]["label"] == "token" and top["source"]["ctx_idx"] == ctx
+    assert top["source"]["token"] == capital["metadata"]["prompt_tokens"][ctx]
+    target = next(n for n in capital["nodes"] if n["node_id"] == embedding_link["target"])
+    layer, index = target["node_id"].split("_")[:2]
+    assert top["target"]["label"] == (target["clerp"] or f"L{layer} #{index}")

@@ -96,6 +96,10 @@ def test_features_are_matched_by_layer_and_index_and_classified():
     assert (shared.a.influence, shared.b.influence) == (0.4, 0.1)
     assert (shared.a.activation, shared.b.activation) == (1.0, 5.0)
     assert result.counts() == {ONLY_A: 1, ONLY_B: 1, BOTH: 1}
+    assert result.node_status() == (
+        {"1_10_6": ONLY_A, "2_20_7": BOTH},
+        {"1_11_6": ONLY_B, "2_20_7": BOTH},
+    )
     # Most central first: the smallest cumulative influence in either graph.
     assert [(m.layer, m.index) for m in result.features] == [(2, 20), (1, 10), (1, 11)]
 
