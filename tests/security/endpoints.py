@@ -227,6 +227,14 @@ ROUTES: dict[str, dict[str, Rule]] = {
     "graphs/public/": {"GET": anyone(fixed("/graphs/public/"))},
     "graphs/upload/": {"GET": signed_in(fixed("/graphs/upload/"), page=True)},
     "graphs/<graph_id>/": {"GET": sees_graph(lambda w: Call(f"/graphs/{w.graph.pk}/"), page=True)},
+    "graphs/<graph_id>/compare/": {
+        "GET": sees_graph(lambda w: Call(f"/graphs/{w.graph.pk}/compare/"), page=True)
+    },
+    "graphs/<graph_id>/compare/<other_id>/": {
+        "GET": sees_graph(
+            lambda w: Call(f"/graphs/{w.graph.pk}/compare/{_public_twin(w)}/"), page=True
+        )
+    },
     "validate/": {"GET": anyone(fixed("/validate/"))},
     "generations/<job_id>/": {
         "GET": Rule(OWNER, (200,), lambda w: Call(f"/generations/{w.job.pk}/"), own=True, page=True)
