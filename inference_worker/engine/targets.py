@@ -12,6 +12,10 @@ semantics, input for input:
 - `LogitDiff(a, b)`: one custom target, the direction u_a - u_b (unembedding columns) labelled
   "A - B" with a true minus sign (U+2212), weighted max(|p_a - p_b|, 1e-6) as circuit-tracer's logit-difference recipe does.
 
+Two inputs circuit-tracer accepts are refused here: a string that reads as the unknown token (a
+typo would silently explain `<unk>`), and a token given twice (two nodes with one id), and a
+custom target's weight must be positive (it scales influence).
+
 A token target injects its unembedding column minus the mean column (the demeaned direction);
 the value a target explains is its direction . the unembedding's input at the last position,
 before any logit soft-cap.
@@ -82,6 +86,12 @@ def resolve_token(tokenizer, d_vocab: int, token: int | str) -> int:
         raise EngineError(
             f"target token {token!r} is not one token of this model's vocabulary"
             + (f" (it splits into {pieces})" if pieces else " (it encodes to nothing)")
+        )
+    unknown = getattr(tokenizer, "unk_token_id", None)
+    if ids[0] == unknown and token != getattr(tokenizer, "unk_token", None):
+        raise EngineError(
+            f"target token {token!r} is not one token of this model's vocabulary "
+            "(it reads as the unknown token)"
         )
     if not 0 <= ids[0] < d_vocab:
         raise EngineError(f"target token {token!r} has id {ids[0]}, outside [0, {d_vocab})")
