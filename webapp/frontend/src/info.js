@@ -33,6 +33,17 @@ function date(value) {
   return Number.isNaN(d.getTime()) ? String(value) : d.toISOString().replace("T", " ").slice(0, 19) + " UTC";
 }
 
+// What the graph's target (logit) nodes are: metadata.generation_settings.attribution_targets as
+// our engine writes it; graphs without it explain the most likely next tokens.
+function targetsText(targets, gs) {
+  const quoted = (list) => (list || []).map((t) => JSON.stringify(t)).join(", ");
+  if (!targets || typeof targets !== "object") return "max_n_logits" in gs ? "the most likely next tokens" : null;
+  if (targets.kind === "logit_diff") return `the logit difference ${quoted(targets.tokens).replace(", ", " \u2212 ")}`;
+  if (targets.kind === "tokens") return `the tokens ${quoted(targets.tokens)}`;
+  if (targets.kind === "vectors") return `the directions ${quoted(targets.labels)}`;
+  return "the most likely next tokens";
+}
+
 export function renderInfo(root, model, record, scores, subgraphSize) {
   const meta = model.meta;
   clear(root);
@@ -47,8 +58,9 @@ export function renderInfo(root, model, record, scores, subgraphSize) {
   row(dl, "Created", date(record?.created_at) || date(meta.info?.create_time_ms));
   if (record?.updated_at) row(dl, "Updated", date(record.updated_at));
   if (meta.info?.transcoder_set) row(dl, "Transcoders", meta.info.transcoder_set);
-  const gs = meta.generation_settings || {};
-  row(dl, "Generation", Object.entries(gs).map(([k, v]) => `${k}=${v}`).join(", ") || null);
+  const { attribution_targets: targets, ...gs } = meta.generation_settings || {};
+  row(dl, "Explains", targetsText(targets, gs));
+  row(dl, "Generation", Object.entries(gs).map(([k, v]) => `${k}=${typeof v === "object" ? JSON.stringify(v) : v}`).join(", ") || null);
   const ps = meta.pruning_settings || {};
   row(dl, "Pruning", Object.entries(ps).map(([k, v]) => `${k}=${v}`).join(", ") || (meta.node_threshold ? `node_threshold=${meta.node_threshold}` : null));
   row(dl, "Nodes", String(model.nodes.length));
