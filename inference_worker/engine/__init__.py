@@ -1,6 +1,6 @@
 """The attribution engine: torch + TransformerLens + safetensors, and no Django.
 
-Public API (see CONTRACTS.md): load_model, load_transcoders, ReplacementModel, attribute,
+Public API: load_model, load_transcoders, ReplacementModel, attribute,
 prune_graph, graph_scores, to_graph_json, save_raw, trace, EngineError, intervene (+ Intervention),
 the attribution targets CustomTarget and LogitDiff, and AttributionSettings (DEFAULTS: the defaults of attribute, prune_graph, to_graph_json, trace).
 """
