@@ -194,8 +194,9 @@ def _row(
     if not isinstance(record, dict):
         raise ImportRefused(f"{where}: an explanation must be a JSON object")
     np_model = _text(record, "modelId", where, required=True)
+    layer_string = _text(record, "layer", where, required=True)
     try:
-        layer, np_set = parse_layer_string(_text(record, "layer", where, required=True))
+        layer, np_set = parse_layer_string(layer_string)
     except ValueError as exc:
         raise ImportRefused(f"{where}: {exc}") from None
     index = _index(record.get("index"), where)
