@@ -33,6 +33,7 @@ from graphs.explanations.services.defaults import ordered_by_preference
 from graphs.explanations.services.graph_labels import for_graph
 from graphs.explanations.services.importer import ImportRefused, import_stream
 from graphs.explanations.services.search import search
+from graphs.models import Source
 
 FEATURE_LIST_MAX = 100
 
@@ -162,6 +163,9 @@ class GraphExplanations(APIView):
         return Response(
             {
                 "graph": graph.pk,
+                # Our generated graphs' clerps are a snapshot of these defaults: the live
+                # default wins there. An uploaded graph's own clerp wins; ours fill the gaps.
+                "label_priority": "explanations" if graph.source == Source.GENERATED else "clerp",
                 "source": found.source.as_dict() if found.source else None,
                 "feature_nodes": found.n_feature_nodes,
                 "count": len(found.defaults),
