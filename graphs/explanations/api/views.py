@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotAuthenticated, ParseError
+from rest_framework.exceptions import MethodNotAllowed, NotAuthenticated, ParseError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny, IsAdminUser, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
@@ -177,10 +177,20 @@ class GraphExplanations(APIView):
         )
 
 
-class ExplanationImport(APIView):
-    """Staff only: import an explanation export sent as the request body."""
+class _StaffView(APIView):
+    """Staff only. A method the view lacks answers 405 to everyone, before the staff check."""
 
     permission_classes = [IsAdminUser]
+
+    def initial(self, request, *args, **kwargs) -> None:
+        if not hasattr(self, request.method.lower()):
+            raise MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+
+
+class ExplanationImport(_StaffView):
+    """Staff only: import an explanation export sent as the request body."""
+
     parser_classes = [ExplanationFileParser]
 
     @extend_schema(operation_id="explanations_import", summary="Import an export (staff)")
@@ -203,10 +213,8 @@ class ExplanationImport(APIView):
         return Response(report.as_dict(), status=status.HTTP_201_CREATED)
 
 
-class AutoInterpRuns(APIView):
+class AutoInterpRuns(_StaffView):
     """Staff only: GET lists recent runs; POST {model, source_set, layer?, index?} starts one."""
-
-    permission_classes = [IsAdminUser]
 
     @extend_schema(operation_id="autointerp_runs", summary="Auto-interp runs (staff)")
     def get(self, request: Request) -> Response:
@@ -226,8 +234,7 @@ class AutoInterpRuns(APIView):
         return Response(run_dict(run), status=status.HTTP_202_ACCEPTED)
 
 
-class AutoInterpRunDetail(APIView):
-    permission_classes = [IsAdminUser]
+class AutoInterpRunDetail(_StaffView):
 
     @extend_schema(operation_id="autointerp_run", summary="One auto-interp run (staff)")
     def get(self, request: Request, pk: str) -> Response:
