@@ -194,9 +194,10 @@ def sees_graph(call, ok=(200,), who=EVERYONE, **kw) -> Rule:
     return Rule(who, ok, call, graph=True, **kw)
 
 
-def staff_only(call) -> Rule:
-    """None of the personas is staff: every one of them is refused."""
-    return Rule(frozenset(), (200,), call)
+def staff_only(call, ok=(200,)) -> Rule:
+    """None of the personas is staff: every one of them is refused. `ok` is what a staff user
+    gets (the CSRF test sends as one)."""
+    return Rule(frozenset(), ok, call)
 
 
 def _explanation(w: World) -> str:
@@ -382,10 +383,15 @@ ROUTES: dict[str, dict[str, Rule]] = {
         "POST": signed_in(fixed("/api/explanations/", _NEW_EXPLANATION), ok=(201,)),
     },
     "api/explanations/search/": {"GET": anyone(fixed("/api/explanations/search/?q=owner"))},
-    "api/explanations/import/": {"POST": staff_only(fixed("/api/explanations/import/", []))},
+    "api/explanations/import/": {
+        "POST": staff_only(fixed("/api/explanations/import/", []), ok=(201,))
+    },
     "api/explanations/autointerp/": {
         "GET": staff_only(fixed("/api/explanations/autointerp/")),
-        "POST": staff_only(fixed("/api/explanations/autointerp/", {"model": "demo"})),
+        # Unconfigured endpoint (503) or no source set (400): both after the staff check.
+        "POST": staff_only(
+            fixed("/api/explanations/autointerp/", {"model": "demo"}), ok=(400, 503)
+        ),
     },
     "api/explanations/autointerp/<pk>/": {
         "GET": staff_only(fixed("/api/explanations/autointerp/none/")),
