@@ -17,7 +17,7 @@ from graphs.explanations.models import Explanation
 from graphs.explanations.neuronpedia import from_ours, valid_set_id
 from graphs.explanations.services import human
 from graphs.explanations.services.defaults import ordered_by_preference
-from graphs.explanations.services.search import search
+from graphs.explanations.services.search import MAX_MATCHES, is_capped, rows_of, search_ids
 from graphs.features.models import Feature
 
 MAX_EXAMPLES = 5
@@ -31,9 +31,13 @@ def search_page(request: HttpRequest) -> HttpResponse:
     context = {"q": query, "model": model_id, "source_set": source_set, "page": None}
     if query:
         try:
-            rows = search(query, model_id=model_id or None, source_set=source_set or None)
-            paginator = Paginator(rows, int(conf.get("SEARCH_PAGE_SIZE")))
-            context["page"] = paginator.get_page(request.GET.get("page"))
+            ids = search_ids(query, model_id=model_id or None, source_set=source_set or None)
+            paginator = Paginator(ids, int(conf.get("SEARCH_PAGE_SIZE")))
+            page = paginator.get_page(request.GET.get("page"))
+            context["page"] = page
+            context["rows"] = rows_of(list(page.object_list))
+            context["capped"] = is_capped(len(ids))
+            context["count"] = min(len(ids), MAX_MATCHES)
         except ServiceError as exc:
             context["error"] = "; ".join(p.message for p in exc.problems) or exc.message
     return render(request, "explanations/search.html", context)

@@ -59,12 +59,27 @@ def test_without_source_urls_the_node_ids_still_say_clt_hp(real_graph):
 @pytest.mark.parametrize(
     ("metadata", "expected"),
     [
-        ({"scan": "gemma-2-2b", "feature_details": {"neuronpedia_source_set": "gemmascope-transcoder-16k"}},
-         ("gemma-2-2b", "gemmascope-transcoder-16k", "metadata.feature_details")),
-        ({"scan": "gemma-2-2b", "info": {"transcoder_set": "google/gemma-scope-2b-pt-transcoders"}},
-         ("gemma-2-2b", "gemmascope-transcoder-16k", "info.transcoder_set")),
-        ({"scan": "qwen3-4b", "info": {"source_urls": ["https://neuronpedia.org/qwen3-4b/transcoder-hp"]}},
-         ("qwen3-4b", "transcoder-hp", "info.source_urls")),
+        (
+            {
+                "scan": "gemma-2-2b",
+                "feature_details": {"neuronpedia_source_set": "gemmascope-transcoder-16k"},
+            },
+            ("gemma-2-2b", "gemmascope-transcoder-16k", "metadata.feature_details"),
+        ),
+        (
+            {
+                "scan": "gemma-2-2b",
+                "info": {"transcoder_set": "google/gemma-scope-2b-pt-transcoders"},
+            },
+            ("gemma-2-2b", "gemmascope-transcoder-16k", "info.transcoder_set"),
+        ),
+        (
+            {
+                "scan": "qwen3-4b",
+                "info": {"source_urls": ["https://neuronpedia.org/qwen3-4b/transcoder-hp"]},
+            },
+            ("qwen3-4b", "transcoder-hp", "info.source_urls"),
+        ),
         ({"scan": "demo"}, ("demo", "demo", "scan")),
     ],
 )
@@ -87,8 +102,9 @@ def test_an_uploaded_neuronpedia_graph_shows_our_imported_explanations(real_grap
         np_row(i1, "Texas", layer=f"{l1}-gemmascope-transcoder-16k"),  # another set: not shown
     ]
     import_stream(write_jsonl(tmp_path / "np.jsonl", rows).open("rb"))
-    graph = GraphFactory(owner=cast.owner, visibility=Visibility.UNLISTED, model_id="gemma-2-2b",
-                         document=real_graph)
+    graph = GraphFactory(
+        owner=cast.owner, visibility=Visibility.UNLISTED, model_id="gemma-2-2b", document=real_graph
+    )
     body = APIClient().get(f"/api/graphs/{graph.pk}/explanations/").json()
     assert body["source"]["neuronpedia_url_template"] == (
         "https://www.neuronpedia.org/gemma-2-2b/{layer}-clt-hp/{index}"

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from graphs.explanations import methods
 from graphs.explanations.models import Explanation
-from graphs.explanations.services.search import search
+from graphs.explanations.services.search import rows_of, search_ids
 
 pytestmark = [pytest.mark.datalayer, pytest.mark.django_db]
 
@@ -33,7 +34,8 @@ def rows():
 
 
 def found(query: str, **filters) -> list[str]:
-    return [f"{e.model_id}/{e.source_set}:{e.description}" for e in search(query, **filters)]
+    rows = rows_of(search_ids(query, **filters))
+    return [f"{e.model_id}/{e.source_set}:{e.description}" for e in rows]
 
 
 def test_every_word_must_match(rows):
@@ -85,12 +87,34 @@ def test_the_search_page_lists_matches_linking_the_feature(rows, client):
     assert b"say Austin</a>" not in page.content and b"Texas cities</a>" in page.content
 
 
+def test_a_common_word_ranks_a_capped_set_and_says_so(settings, monkeypatch):
+    monkeypatch.setattr("graphs.explanations.services.search.MAX_MATCHES", 5)
+    monkeypatch.setattr("graphs.explanations.api.views.MAX_MATCHES", 5)
+    Explanation.objects.bulk_create(
+        Explanation(
+            model_id="demo",
+            source_set="demo",
+            layer=0,
+            index=i,
+            description=f"common word {i}",
+            method=methods.HUMAN,
+        )
+        for i in range(12)
+    )
+    assert len(search_ids("common")) == 6  # one past the cap: "more matched"
+    body = APIClient().get("/api/explanations/search/", {"q": "common"}).json()
+    assert body["capped"] is True and body["count"] == 5
+    narrow = APIClient().get("/api/explanations/search/", {"q": "common 11"}).json()
+    assert narrow["capped"] is False and narrow["count"] == 1
+
+
 @pytest.mark.postgres
 def test_postgres_uses_the_full_text_index(rows):
+    with CaptureQueriesContext(connection) as captured:
+        search_ids("austin")
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
-        sql, params = search("austin").query.sql_with_params()
-        cursor.execute(f"EXPLAIN {sql}", params)
+        cursor.execute(f"EXPLAIN {captured.captured_queries[-1]['sql']}")
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("SET enable_seqscan = on")
-    assert "explanation_description_fts" in plan
+    assert "explanation_search_vector_gin" in plan

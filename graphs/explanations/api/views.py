@@ -32,7 +32,7 @@ from graphs.explanations.services import autointerp_runs, human
 from graphs.explanations.services.defaults import ordered_by_preference
 from graphs.explanations.services.graph_labels import for_graph
 from graphs.explanations.services.importer import ImportRefused, import_stream
-from graphs.explanations.services.search import search
+from graphs.explanations.services.search import MAX_MATCHES, is_capped, rows_of, search_ids
 from graphs.models import Source
 
 FEATURE_LIST_MAX = 100
@@ -132,10 +132,19 @@ class ExplanationDetail(APIView):
 
 
 class SearchPagination(PageNumberPagination):
+    """Pages of at most MAX_MATCHES results; `capped` says more matched than were ranked."""
+
     page_size_query_param = None
 
     def get_page_size(self, request) -> int:
         return int(conf.get("SEARCH_PAGE_SIZE"))
+
+    def get_paginated_response(self, data) -> Response:
+        response = super().get_paginated_response(data)
+        count = self.page.paginator.count
+        response.data["capped"] = is_capped(count)
+        response.data["count"] = min(count, MAX_MATCHES)
+        return response
 
 
 class ExplanationSearch(APIView):
@@ -143,14 +152,14 @@ class ExplanationSearch(APIView):
 
     @extend_schema(operation_id="explanations_search", summary="Search explanation texts")
     def get(self, request: Request) -> Response:
-        rows = search(
+        ids = search_ids(
             request.query_params.get("q", ""),
             model_id=_str_param(request, "model", required=False),
             source_set=_str_param(request, "source_set", required=False),
-        ).select_related("author")
+        )
         paginator = SearchPagination()
-        page = paginator.paginate_queryset(rows, request, view=self)
-        return paginator.get_paginated_response([explanation_dict(e) for e in page or []])
+        page = paginator.paginate_queryset(ids, request, view=self)
+        return paginator.get_paginated_response([explanation_dict(e) for e in rows_of(page or [])])
 
 
 class GraphExplanations(APIView):
@@ -235,7 +244,6 @@ class AutoInterpRuns(_StaffView):
 
 
 class AutoInterpRunDetail(_StaffView):
-
     @extend_schema(operation_id="autointerp_run", summary="One auto-interp run (staff)")
     def get(self, request: Request, pk: str) -> Response:
         try:

@@ -1,9 +1,15 @@
-"""The full-text index of explanation texts, on PostgreSQL only (SQLite searches by substring).
-Its expression is services/search.py's TSVECTOR_SQL, which the search query repeats verbatim."""
+"""Full-text search of explanation texts on PostgreSQL only (SQLite searches by substring).
+
+A stored generated column `search_vector` (the `simple` configuration: no stemming, no stop
+words) with a GIN index. The model does not declare the column: Django never writes it, and only
+services/search.py reads it, on PostgreSQL. Stored rather than an expression index so a search
+does not recompute every matched row's vector to recheck and rank it.
+"""
 
 from django.db import migrations
 
-INDEX = "explanation_description_fts"
+TABLE = "explanations_explanation"
+INDEX = "explanation_search_vector_gin"
 
 
 class PostgresOnly(migrations.RunSQL):
@@ -23,10 +29,14 @@ class Migration(migrations.Migration):
 
     operations = [
         PostgresOnly(
-            sql=(
-                f"CREATE INDEX IF NOT EXISTS {INDEX} ON explanations_explanation "
-                "USING gin (to_tsvector('simple'::regconfig, description))"
-            ),
-            reverse_sql=f"DROP INDEX IF EXISTS {INDEX}",
+            sql=[
+                f"ALTER TABLE {TABLE} ADD COLUMN search_vector tsvector GENERATED ALWAYS AS "
+                "(to_tsvector('simple'::regconfig, description)) STORED",
+                f"CREATE INDEX {INDEX} ON {TABLE} USING gin (search_vector)",
+            ],
+            reverse_sql=[
+                f"DROP INDEX IF EXISTS {INDEX}",
+                f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS search_vector",
+            ],
         )
     ]
