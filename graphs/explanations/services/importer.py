@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 import ijson
-from django.db import transaction
+from django.db import reset_queries, transaction
 
 from graphs.explanations import conf, methods
 from graphs.explanations.models import Explanation
@@ -103,6 +103,9 @@ def _insert(batch: list[Explanation]) -> int:
         Explanation.objects.filter(content_key__in=keys).values_list("content_key", flat=True)
     )
     Explanation.objects.bulk_create(batch, ignore_conflicts=True)
+    # With DEBUG on, Django keeps the SQL of the last 9,000 queries; a batch's INSERT is a
+    # megabyte of text, so a long import would hold hundreds of them.
+    reset_queries()
     return len(keys - present)
 
 

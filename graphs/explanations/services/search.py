@@ -26,7 +26,7 @@ from graphs.explanations.models import Explanation
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
-MAX_MATCHES = 10_000
+MAX_MATCHES = 1_000
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
