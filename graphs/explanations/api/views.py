@@ -12,7 +12,6 @@ Rules live in the services (services/human.py) and graphs.permissions; views par
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import MethodNotAllowed, NotAuthenticated, ParseError
 from rest_framework.pagination import PageNumberPagination
@@ -24,6 +23,16 @@ from rest_framework.views import APIView
 from graphs import permissions
 from graphs.errors import InvalidInput
 from graphs.explanations import conf
+from graphs.explanations.api.openapi import (
+    EDIT,
+    EXPORT_FILE,
+    FEATURE_QUERY,
+    IMPORT_QUERY,
+    NEW_EXPLANATION,
+    NEW_RUN,
+    SEARCH_QUERY,
+    described,
+)
 from graphs.explanations.api.serializers import explanation_dict, label_dict, run_dict
 from graphs.explanations.api.uploads import ExplanationFileParser
 from graphs.explanations.models import AutoInterpRun, Explanation
@@ -63,7 +72,7 @@ class ExplanationList(APIView):
 
     permission_classes = [IsAuthenticatedOrReadOnly]
 
-    @extend_schema(operation_id="explanations_of_feature", summary="A feature's explanations")
+    @described("explanations_of_feature", "A feature's explanations", parameters=FEATURE_QUERY)
     def get(self, request: Request) -> Response:
         model_id, source_set = _str_param(request, "model"), _str_param(request, "source_set")
         layer, index = _int_param(request, "layer"), _int_param(request, "index")
@@ -88,7 +97,7 @@ class ExplanationList(APIView):
             }
         )
 
-    @extend_schema(operation_id="explanation_create", summary="Add a human explanation")
+    @described("explanation_create", "Add a human explanation", request=NEW_EXPLANATION)
     def post(self, request: Request) -> Response:
         data = request.data if isinstance(request.data, dict) else {}
         explanation = human.create_human(
@@ -113,18 +122,18 @@ class ExplanationDetail(APIView):
         except Explanation.DoesNotExist:
             raise Http404("no such explanation") from None
 
-    @extend_schema(operation_id="explanation_read", summary="One explanation")
+    @described("explanation_read", "One explanation")
     def get(self, request: Request, pk: str) -> Response:
         return Response(explanation_dict(self._get(pk)))
 
-    @extend_schema(operation_id="explanation_update", summary="Edit your explanation")
+    @described("explanation_update", "Edit your explanation", request=EDIT)
     def patch(self, request: Request, pk: str) -> Response:
         self._get(pk)
         data = request.data if isinstance(request.data, dict) else {}
         explanation = human.update_human(request.user, pk, data.get("description"))
         return Response(explanation_dict(self._get(explanation.pk)))
 
-    @extend_schema(operation_id="explanation_delete", summary="Delete your explanation")
+    @described("explanation_delete", "Delete your explanation")
     def delete(self, request: Request, pk: str) -> Response:
         self._get(pk)
         human.delete_human(request.user, pk)
@@ -150,7 +159,7 @@ class SearchPagination(PageNumberPagination):
 class ExplanationSearch(APIView):
     permission_classes = [AllowAny]  # read-only: GET is the only method routed here
 
-    @extend_schema(operation_id="explanations_search", summary="Search explanation texts")
+    @described("explanations_search", "Search explanation texts", parameters=SEARCH_QUERY)
     def get(self, request: Request) -> Response:
         ids = search_ids(
             request.query_params.get("q", ""),
@@ -165,7 +174,7 @@ class ExplanationSearch(APIView):
 class GraphExplanations(APIView):
     permission_classes = [AllowAny]  # read-only; visibility checked per graph below
 
-    @extend_schema(operation_id="graph_explanations", summary="Default labels of a graph")
+    @described("graph_explanations", "Default labels of a graph")
     def get(self, request: Request, graph_id: str) -> Response:
         graph = permissions.visible_graph_or_404(request.user, graph_id)
         found = for_graph(graph)
@@ -202,7 +211,12 @@ class ExplanationImport(_StaffView):
 
     parser_classes = [ExplanationFileParser]
 
-    @extend_schema(operation_id="explanations_import", summary="Import an export (staff)")
+    @described(
+        "explanations_import",
+        "Import an export (staff)",
+        request=EXPORT_FILE,
+        parameters=IMPORT_QUERY,
+    )
     def post(self, request: Request) -> Response:
         if not request.user.is_authenticated:
             raise NotAuthenticated()
@@ -225,12 +239,12 @@ class ExplanationImport(_StaffView):
 class AutoInterpRuns(_StaffView):
     """Staff only: GET lists recent runs; POST {model, source_set, layer?, index?} starts one."""
 
-    @extend_schema(operation_id="autointerp_runs", summary="Auto-interp runs (staff)")
+    @described("autointerp_runs", "Auto-interp runs (staff)")
     def get(self, request: Request) -> Response:
         runs = AutoInterpRun.objects.all()[:50]
         return Response({"results": [run_dict(r) for r in runs]})
 
-    @extend_schema(operation_id="autointerp_start", summary="Start an auto-interp run (staff)")
+    @described("autointerp_start", "Start an auto-interp run (staff)", request=NEW_RUN)
     def post(self, request: Request) -> Response:
         data = request.data if isinstance(request.data, dict) else {}
         run = autointerp_runs.start_run(
@@ -244,7 +258,7 @@ class AutoInterpRuns(_StaffView):
 
 
 class AutoInterpRunDetail(_StaffView):
-    @extend_schema(operation_id="autointerp_run", summary="One auto-interp run (staff)")
+    @described("autointerp_run", "One auto-interp run (staff)")
     def get(self, request: Request, pk: str) -> Response:
         try:
             return Response(run_dict(AutoInterpRun.objects.get(pk=pk)))
