@@ -6,8 +6,9 @@ Writes a gzip JSON Lines export shaped like Neuronpedia's (26 layers of a Gemma-
 2-6 words drawn from a Zipf-distributed vocabulary, so common words match hundreds of thousands of
 rows and rare ones a handful), imports it with `import_stream` (time, rows/s, peak RSS of the
 process above what it held before), imports it again (idempotence: nothing added), then times
-`GET /api/explanations/search/` through the API (count + first page) for a mix of queries drawn
-from the same distribution: p50, p95, max. Uses its own throwaway test database.
+the search service (ranked ids and the first page's rows) and `GET /api/explanations/search/`
+through the API (the same plus DRF) for a mix of queries drawn from the same distribution: p50,
+p95, max. Uses its own throwaway test database.
 """
 
 from __future__ import annotations
@@ -116,6 +117,7 @@ def main() -> None:
         from rest_framework.test import APIClient
 
         from graphs.explanations.services.importer import import_stream
+        from graphs.explanations.services.search import rows_of, search_ids
 
         before = rss_mb()
         started = time.perf_counter()
@@ -153,6 +155,16 @@ def main() -> None:
                 queries.append(f"say {qrng.choice(vocab)}")
         client = APIClient()
         client.get("/api/explanations/search/", {"q": queries[0]})  # warm caches
+        service: list[float] = []
+        for query in queries:
+            started = time.perf_counter()
+            rows_of(search_ids(query, model_id="gemma-2-2b")[:20])
+            service.append((time.perf_counter() - started) * 1000)
+        print(
+            f"search service (ranked ids + the first page's rows), {len(queries)} queries: "
+            f"p50 {statistics.median(service):.1f} ms, p95 {percentile(service, 0.95):.1f} ms, "
+            f"max {max(service):.1f} ms"
+        )
         timings: list[float] = []
         counts: list[int] = []
         for query in queries:
