@@ -25,6 +25,8 @@ AUTOINTERP_MAX_TOKENS = env_int("AUTOINTERP_MAX_TOKENS", 60, minimum=1)
 # Most endpoint calls per source set, over every run (0: no limit).
 AUTOINTERP_BUDGET_PER_SET = env_int("AUTOINTERP_BUDGET_PER_SET", 50000, minimum=0)
 AUTOINTERP_QUEUE = env_str("AUTOINTERP_QUEUE", "autointerp") or "autointerp"
+# A running run without progress for this long lost its worker; its redelivered task resumes it.
+AUTOINTERP_STALE_S = env_int("AUTOINTERP_STALE_S", 900, minimum=1)
 
 # Search results per page.
 SEARCH_PAGE_SIZE = env_int("EXPLANATIONS_SEARCH_PAGE_SIZE", 20, minimum=1)

@@ -85,6 +85,9 @@ class AutoInterpRun(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Last sign of life of the worker running it: a run silent for AUTOINTERP_STALE_S was
+    # abandoned (its worker died), and the redelivered task resumes it.
+    progress_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -4,9 +4,12 @@ stored explanations, the budget, the failure reason), started by staff only."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from graphs.explanations import methods
@@ -277,3 +280,45 @@ def test_the_command_runs_in_process_without_redis(serve, demo_set, settings, ca
     out = capsys.readouterr().out
     assert "succeeded: 1/1 (explained 1" in out
     assert Explanation.objects.get().description == "say it"
+
+
+@pytest.mark.django_db
+def test_a_run_abandoned_by_its_worker_is_resumed_not_restarted(serve, demo_set, monkeypatch):
+    monkeypatch.setattr("graphs.explanations.services.autointerp_runs.enqueue", lambda run_id: None)
+    server = serve(Step(body=completion("resumed")))
+    run = _start(layer=1)
+    started = timezone.now() - timedelta(hours=1)
+    AutoInterpRun.objects.filter(pk=run.pk).update(
+        state=AutoInterpRun.State.RUNNING,
+        started_at=started,
+        done=1,
+        calls=1,
+        progress_at=started + timedelta(minutes=1),
+    )
+    Explanation.objects.create(  # what the dead worker stored before it died
+        model_id="demo",
+        source_set="demo",
+        layer=1,
+        index=0,
+        description="before",
+        method=methods.MAX_ACT_LOGITS,
+        explainer_model="test-model",
+        created_at=started + timedelta(seconds=30),
+    )
+    run = execute_run(run.pk)
+    assert run.state == AutoInterpRun.State.SUCCEEDED
+    assert (run.done, run.skipped, run.calls) == (3, 1, 3)
+    assert len(server.requests) == 2  # features 1 and 2; 0 was done, 3 is dead
+    assert Explanation.objects.get(index=0).description == "before"
+
+
+@pytest.mark.django_db
+def test_a_running_run_with_recent_progress_is_left_to_its_worker(serve, demo_set, monkeypatch):
+    monkeypatch.setattr("graphs.explanations.services.autointerp_runs.enqueue", lambda run_id: None)
+    server = serve(Step(body=completion("x")))
+    run = _start(layer=1)
+    AutoInterpRun.objects.filter(pk=run.pk).update(
+        state=AutoInterpRun.State.RUNNING, started_at=timezone.now(), progress_at=timezone.now()
+    )
+    assert execute_run(run.pk).state == AutoInterpRun.State.RUNNING
+    assert server.requests == []

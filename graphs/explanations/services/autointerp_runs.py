@@ -123,13 +123,45 @@ def _finish(run_id: str, state: str, error: str = "") -> None:
     )
 
 
-def execute_run(run_id: str) -> AutoInterpRun:
+def _claim(run_id: str) -> AutoInterpRun | None:
+    """The run, now RUNNING for this worker; None when it is not ours to run (finished, or
+    running elsewhere with recent progress). A run whose worker died mid-way (no progress for
+    AUTOINTERP_STALE_S; Celery redelivers the task of a lost worker) is resumed."""
+    now = timezone.now()
     with transaction.atomic():
         run = AutoInterpRun.objects.select_for_update().get(pk=run_id)
-        if run.state != AutoInterpRun.State.QUEUED:
-            return run  # taken by another worker, or finished: a redelivered message
-        run.state, run.started_at = AutoInterpRun.State.RUNNING, timezone.now()
-        run.save(update_fields=["state", "started_at"])
+        if run.state == AutoInterpRun.State.QUEUED:
+            run.started_at = now
+        elif run.state == AutoInterpRun.State.RUNNING and run.progress_at is not None:
+            silent_s = (now - run.progress_at).total_seconds()
+            if silent_s < int(conf.get("AUTOINTERP_STALE_S")):
+                return None
+            log.warning(
+                "auto-interp run %s: resumed after %.0f s without progress", run_id, silent_s
+            )
+        else:
+            return None
+        run.state, run.progress_at = AutoInterpRun.State.RUNNING, now
+        run.save(update_fields=["state", "started_at", "progress_at"])
+    return run
+
+
+def _already_explained(run: AutoInterpRun) -> set[tuple[int, int]]:
+    """Features this run explained before its worker died (resumed runs skip them)."""
+    rows = Explanation.objects.filter(
+        model_id=run.model_id,
+        source_set=run.source_set,
+        method=methods.MAX_ACT_LOGITS,
+        explainer_model=run.explainer_model,
+        created_at__gte=run.started_at,
+    )
+    return set(rows.values_list("layer", "index"))
+
+
+def execute_run(run_id: str) -> AutoInterpRun:
+    run = _claim(run_id)
+    if run is None:
+        return AutoInterpRun.objects.get(pk=run_id)
 
     def count_call() -> None:
         left = _budget_left(run)
@@ -142,8 +174,10 @@ def execute_run(run_id: str) -> AutoInterpRun:
 
     try:
         chat = ChatClient(on_call=count_call)
+        skip = _already_explained(run)
         for feature in _features(run).only("layer", "index", "dashboard").iterator():
-            _explain_one(run, chat, feature)
+            if (feature.layer, feature.index) not in skip:
+                _explain_one(run, chat, feature)
     except (EndpointFailed, BudgetSpent, NotConfigured) as exc:
         _finish(run_id, AutoInterpRun.State.FAILED, str(exc))
     except Exception as exc:
@@ -166,7 +200,9 @@ def _explain_one(run: AutoInterpRun, chat: ChatClient, feature: Feature) -> None
             progress = "failed"
         else:
             _store(run, feature, label)
-    AutoInterpRun.objects.filter(pk=run.pk).update(**{progress: F(progress) + 1})
+    AutoInterpRun.objects.filter(pk=run.pk).update(
+        **{progress: F(progress) + 1}, progress_at=timezone.now()
+    )
 
 
 def _store(run: AutoInterpRun, feature: Feature, label: str) -> None:
