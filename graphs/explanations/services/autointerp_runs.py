@@ -95,7 +95,11 @@ def enqueue(run_id: str) -> None:
     if settings.REDIS_URL:
         from webapp.celery import app
 
-        app.send_task(TASK_NAME, args=[run_id], queue=conf.get("AUTOINTERP_QUEUE"))
+        broker = getattr(settings, "CELERY_BROKER_URL", None) or settings.REDIS_URL
+        with app.connection_for_write(broker) as connection:
+            app.send_task(
+                TASK_NAME, args=[run_id], queue=conf.get("AUTOINTERP_QUEUE"), connection=connection
+            )
         return
     threading.Thread(target=_run_in_thread, args=(run_id,), daemon=True).start()
 
