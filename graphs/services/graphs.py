@@ -52,11 +52,9 @@ def update_graph(graph: Graph, actor: AbstractBaseUser, changes: dict[str, Any])
         if not isinstance(changes["description"], str):
             raise GraphRejected("invalid description", [Problem("description", "must be a string")])
         graph.description = changes["description"]
-    visibility_changed = False
+    was = graph.visibility
     if "visibility" in changes:
-        visibility = check_visibility(str(changes["visibility"]))
-        visibility_changed = visibility != graph.visibility
-        graph.visibility = visibility
+        graph.visibility = check_visibility(str(changes["visibility"]))
     if "featured" in changes:
         if not isinstance(changes["featured"], bool):
             raise GraphRejected("invalid featured", [Problem("featured", "must be true or false")])
@@ -64,9 +62,9 @@ def update_graph(graph: Graph, actor: AbstractBaseUser, changes: dict[str, Any])
     graph.save()
     if (graph.title, graph.description) != before:
         record(graph, actor, Verb.GRAPH_EDITED, graph.title)
-    if visibility_changed:
+    if graph.visibility != was:
         # Announced with an access check: sockets of those who lose access close.
-        record(graph, actor, Verb.VISIBILITY_CHANGED, graph.get_visibility_display())
+        record(graph, actor, Verb.VISIBILITY_CHANGED, graph.visibility, detail=f"was {was}")
     return graph
 
 
