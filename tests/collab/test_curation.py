@@ -68,7 +68,7 @@ def test_moderators_hide_spam_from_everyone_but_members_and_its_author(
     assert spam.id in listed("viewer") and spam.id in listed("outsider")  # member, author
     # Its entries leave the public feed; members still see what happened.
     assert not any(e["subgraph_id"] == spam.id for e in feed(api("anonymous"), graph))
-    assert [e["verb"] for e in feed(api("viewer"), graph)][0] == "subgraph_hidden"
+    assert next(e["verb"] for e in feed(api("viewer"), graph)) == "subgraph_hidden"
 
 
 def test_a_viewer_or_outsider_may_not_hide_or_delete_others_subgraphs(api, shared_graph, cast):
@@ -76,7 +76,9 @@ def test_a_viewer_or_outsider_may_not_hide_or_delete_others_subgraphs(api, share
     theirs = SubgraphFactory(graph=graph, author=cast.editor)
     for persona in ("viewer", "outsider"):
         client = api(persona)
-        assert client.patch(subs(graph, theirs.id), {"hidden": True}, format="json").status_code == 403
+        assert (
+            client.patch(subs(graph, theirs.id), {"hidden": True}, format="json").status_code == 403
+        )
         assert client.delete(subs(graph, theirs.id)).status_code == 403
     theirs.refresh_from_db()
     assert not theirs.hidden

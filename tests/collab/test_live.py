@@ -148,7 +148,7 @@ async def test_a_promoted_viewer_is_told_their_new_role_and_hears_featuring():
 
 
 async def test_visibility_changes_reach_open_pages_and_private_work_stays_with_members():
-    graph, owner, editor, outsider = await setup("public")
+    graph, owner, editor, _outsider = await setup("public")
     anonymous = await connected(graph.id)
     members = await connected(graph.id, editor)
     await sync_to_async(update_graph)(graph, owner, {"visibility": "unlisted"})
