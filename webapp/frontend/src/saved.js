@@ -202,8 +202,9 @@ export class SavedPanel {
       return await this.saved(sub, `Saved "${sub.display_name}".`);
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) {
-        const version = err.body?.current_version;
-        this.conflict = { message: err.body?.detail || err.message, version };
+        const { current_version: version, saved_by: by, saved_at: at } = err.body || {};
+        const message = by && version ? `${by} saved this subgraph last, at ${utcTime(at)} (version ${version})` : err.body?.detail || err.message;
+        this.conflict = { message, version };
         this.message = "";
       } else if (err instanceof ApiError && err.status === 401) this.message = "Sign in to save subgraphs.";
       else this.message = `Could not save: ${errorMessage(err)}`;
@@ -385,10 +386,9 @@ export class SavedPanel {
     );
   }
 
-  saveControls() {
+  saveControls(typing) {
     const current = this.current;
     const mine = current && this.isMine(current);
-    const typing = this.nameInput?.isConnected ? this.nameInput.value : null;
     const suggested = current && !mine ? `${current.display_name} (${this.ctx.username}'s copy)` : current?.display_name;
     this.nameInput = el("input", { type: "text", class: "ex-save-name", "aria-label": "Subgraph name", placeholder: "Subgraph name", value: typing ?? suggested ?? "" });
     this.nameInput.addEventListener("keydown", (e) => e.stopPropagation());
@@ -406,13 +406,15 @@ export class SavedPanel {
   }
 
   render() {
+    // A re-render (the list refreshed, maybe live) keeps what the user is typing.
+    const typing = this.nameInput?.isConnected ? this.nameInput.value : null;
     clear(this.root);
     this.root.append(el("h3", { text: "Saved subgraphs" }));
     if (this.current) {
       const whose = this.isMine(this.current) ? "yours" : `by ${authorName(this.current.author)}`;
       this.root.append(el("p", { class: "ex-muted ex-editing", text: `Editing "${this.current.display_name}" (${whose}), version ${this.baseVersion}${this.isDirty() ? ", unsaved changes" : ""}.` }));
     }
-    if (this.ctx.username) this.root.append(this.saveControls());
+    if (this.ctx.username) this.root.append(this.saveControls(typing));
     else this.root.append(el("p", { class: "ex-muted", text: "Sign in to save subgraphs." }));
     if (this.accessLost) this.root.append(el("p", { class: "ex-msg ex-access-note", text: "Saving is off: you no longer have access to this graph." }));
     if (this.conflict) this.root.append(this.conflictBox());
