@@ -25,10 +25,9 @@ export function hideAccessLost() {
 // Saves `data` as a JSON file through a temporary link.
 export function downloadJsonFile(name, data) {
   const blob = new Blob([JSON.stringify(data, null, 2)], { type: "application/json" });
-  const url = URL.createObjectURL(blob);
-  const a = el("a", { href: url, download: name });
+  const a = el("a", { href: URL.createObjectURL(blob), download: name });
   document.body.append(a);
   a.click();
   a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
