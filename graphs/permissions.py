@@ -5,7 +5,9 @@
   subgraphs are featured. Only the owner deletes, changes visibility or manages collaborators.
   Only staff feature a graph.
 - Any signed-in user who can see a graph may save subgraphs on it; a subgraph is visible to whoever
-  can see its graph; only its author overwrites or deletes it.
+  can see its graph, unless the graph's owner or an editor hid it (then to the graph's members
+  and its author only); only its author overwrites it; its author, the graph's owner and editors
+  delete it (moderation).
 Views answer 404 (not 403) when the graph is not visible, so a private graph's existence never
 leaks; they answer 403 when the graph is visible but the action is not allowed.
 """
@@ -75,14 +77,24 @@ def can_create_subgraph(user: User, graph: Graph) -> bool:
 
 
 def can_view_subgraph(user: User, subgraph: Subgraph) -> bool:
-    return can_view_graph(user, subgraph.graph)
+    if not can_view_graph(user, subgraph.graph):
+        return False
+    if not subgraph.hidden or (user.is_authenticated and subgraph.author_id == user.pk):
+        return True
+    return role_of(user, subgraph.graph) is not None
 
 
 def can_change_subgraph(user: User, subgraph: Subgraph) -> bool:
     return bool(user.is_authenticated) and subgraph.author_id == user.pk
 
 
+def can_delete_subgraph(user: User, subgraph: Subgraph) -> bool:
+    """The author, or the graph's owner or an editor moderating it."""
+    return can_change_subgraph(user, subgraph) or can_edit_graph(user, subgraph.graph)
+
+
 def can_feature_subgraph(user: User, graph: Graph) -> bool:
+    """Featuring and hiding (curation) alike."""
     return can_edit_graph(user, graph)
 
 
@@ -99,5 +111,11 @@ def listed_graphs() -> QuerySet[Graph]:
 
 
 def visible_subgraphs(user: User, graph: Graph) -> QuerySet[Subgraph]:
-    """Subgraphs of a graph the user can see (the caller has checked the graph is visible)."""
-    return Subgraph.objects.filter(graph=graph)
+    """Subgraphs of a graph the user can see (the caller has checked the graph is visible):
+    hidden ones only to members and their author."""
+    subgraphs = Subgraph.objects.filter(graph=graph)
+    if role_of(user, graph) is not None:
+        return subgraphs
+    if user.is_authenticated:
+        return subgraphs.filter(Q(hidden=False) | Q(author_id=user.pk))
+    return subgraphs.filter(hidden=False)

@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from graphs.models import Graph
-from graphs.permissions import can_feature_subgraph, visible_graph_or_404
+from graphs.permissions import can_feature_subgraph, role_of, visible_graph_or_404
 from graphs.queries import graphs_shared_with, listed_public_graphs
 
 PAGE_SIZE = 25
@@ -96,8 +96,11 @@ def graph_detail(request: HttpRequest, graph_id: str) -> HttpResponse:
         "generator_version": str(generator.get("version", "") or ""),
         "generator_url": _safe_link(generator.get("url")),
         "is_owner": request.user.is_authenticated and graph.owner_id == request.user.pk,
-        # Owner and editors choose the featured subgraphs (a button in the explorer's list).
+        # Owner and editors choose the featured subgraphs (a button in the explorer's list) and
+        # edit the title and description (the Edit button; members have it, hidden for viewers,
+        # so it appears when a viewer is made editor while the page is open).
         "can_curate": can_feature_subgraph(request.user, graph),
+        "is_member": role_of(request.user, graph) is not None,
     }
     return render(request, "graphs/detail.html", context)
 

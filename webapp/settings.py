@@ -200,6 +200,9 @@ RATELIMIT_LOGIN_WINDOW_S = env_int("RATELIMIT_LOGIN_WINDOW_S", 900, minimum=1)
 RATELIMIT_SIGNUPS_PER_IP_PER_HOUR = env_int("RATELIMIT_SIGNUPS_PER_IP_PER_HOUR", 10, minimum=0)
 # Graph and dashboard uploads per user per hour (API and upload page alike).
 RATELIMIT_UPLOADS_PER_HOUR = env_int("RATELIMIT_UPLOADS_PER_HOUR", 60, minimum=0)
+# Subgraphs per user per hour: new ones (saved or copied), and saves of any kind.
+RATELIMIT_SUBGRAPHS_PER_HOUR = env_int("RATELIMIT_SUBGRAPHS_PER_HOUR", 30, minimum=0)
+RATELIMIT_SUBGRAPH_SAVES_PER_HOUR = env_int("RATELIMIT_SUBGRAPH_SAVES_PER_HOUR", 300, minimum=0)
 
 REDIS_URL = env_url("REDIS_URL", None, schemes=("redis", "rediss", "unix"))
 

@@ -29,7 +29,8 @@ class GraphAccess(BasePermission):
 
 class SubgraphAccess(BasePermission):
     """Subgraphs of a visible graph: anyone reads, signed-in users create, authors change; the
-    graph's owner and editors may also flip `featured` on any of them."""
+    graph's owner and editors may also flip `featured` and `hidden` on any of them, and delete
+    any of them (moderation)."""
 
     def has_permission(self, request, view) -> bool:
         return request.method in SAFE_METHODS or bool(
@@ -41,5 +42,11 @@ class SubgraphAccess(BasePermission):
             return permissions.can_view_subgraph(request.user, subgraph)
         if permissions.can_change_subgraph(request.user, subgraph):
             return True
-        only_featured = request.method == "PATCH" and set(request.data) <= {"featured", "version"}
-        return only_featured and permissions.can_feature_subgraph(request.user, subgraph.graph)
+        if request.method == "DELETE":
+            return permissions.can_delete_subgraph(request.user, subgraph)
+        only_curation = request.method == "PATCH" and set(request.data) <= {
+            "featured",
+            "hidden",
+            "version",
+        }
+        return only_curation and permissions.can_feature_subgraph(request.user, subgraph.graph)

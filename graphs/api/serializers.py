@@ -108,7 +108,7 @@ class UploadQuerySerializer(serializers.Serializer):
     visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.PRIVATE)
 
 
-def _string_list(**kwargs):
+def string_list(**kwargs):
     return serializers.ListField(
         child=serializers.CharField(allow_blank=True, trim_whitespace=False), **kwargs
     )
@@ -117,9 +117,9 @@ def _string_list(**kwargs):
 class SubgraphSerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author.get_username", read_only=True)
     graph = serializers.CharField(source="graph_id", read_only=True)
-    pinned_ids = _string_list(required=False)
-    supernodes = serializers.ListField(child=_string_list(), required=False)
-    clerps = serializers.ListField(child=_string_list(), required=False)
+    pinned_ids = string_list(required=False)
+    supernodes = serializers.ListField(child=string_list(), required=False)
+    clerps = serializers.ListField(child=string_list(), required=False)
     version = serializers.IntegerField(
         required=False, min_value=1, help_text="On update: the version you edited (409 if stale)."
     )
@@ -136,6 +136,7 @@ class SubgraphSerializer(serializers.ModelSerializer):
             "pruning_threshold",
             "density_threshold",
             "featured",
+            "hidden",
             "version",
             "author",
             "created_at",

@@ -14,13 +14,12 @@ from graphs.api.errors import invalid_input
 from graphs.api.graphs import ID_PATTERN
 from graphs.api.nested import NestedGraphMixin
 from graphs.api.pagination import ListPagination
-from graphs.api.serializers import SubgraphSerializer
+from graphs.api.serializers import SubgraphSerializer, string_list
 from graphs.models import Subgraph
 from graphs.services import (
     delete_subgraph,
     duplicate_subgraph,
     save_subgraph,
-    set_subgraph_featured,
     update_subgraph,
 )
 
@@ -36,9 +35,19 @@ PUT_DEFAULTS = {
 
 
 class DuplicateSerializer(serializers.Serializer):
+    """The copy's name, and optionally its content: the page sends its unsaved edits of the
+    original, so "Save as my copy" keeps them."""
+
     display_name = serializers.CharField(
-        required=False, max_length=200, help_text="Default: the original's name + ' (copy)'."
+        required=False,
+        max_length=200,
+        help_text="Default: the original's name + \" (<you>'s copy)\", numbered when taken.",
     )
+    pinned_ids = string_list(required=False)
+    supernodes = serializers.ListField(child=string_list(), required=False)
+    clerps = serializers.ListField(child=string_list(), required=False)
+    pruning_threshold = serializers.FloatField(required=False, allow_null=True)
+    density_threshold = serializers.FloatField(required=False, allow_null=True)
 
 
 @extend_schema_view(
@@ -56,9 +65,12 @@ class SubgraphViewSet(NestedGraphMixin, viewsets.GenericViewSet):
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
-        return Subgraph.objects.filter(graph=self.graph()).select_related("author", "graph")
+        return permissions.visible_subgraphs(self.request.user, self.graph()).select_related(
+            "author", "graph"
+        )
 
     def get_object(self) -> Subgraph:
+        # A hidden subgraph is as absent as a missing one to those who may not see it.
         subgraph = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
         if subgraph is None:
             raise Http404
@@ -103,15 +115,10 @@ class SubgraphViewSet(NestedGraphMixin, viewsets.GenericViewSet):
         if not serializer.is_valid():
             return invalid_input(serializer.errors)
         changes = dict(serializer.validated_data)
-        if not permissions.can_change_subgraph(request.user, subgraph):
-            # Owner or editor curating: only `featured` reaches here (see SubgraphAccess).
-            subgraph = set_subgraph_featured(
-                subgraph, request.user, changes.get("featured", subgraph.featured)
-            )
-            return Response(self.get_serializer(subgraph).data)
         version = changes.pop("version", None)
         if not partial:
             changes = {**PUT_DEFAULTS, **changes}
+        # Curation alone (featured, hidden) needs no version; the service tells them apart.
         subgraph = update_subgraph(subgraph, request.user, changes, version)
         return Response(self.get_serializer(subgraph).data)
 
@@ -121,14 +128,16 @@ class SubgraphViewSet(NestedGraphMixin, viewsets.GenericViewSet):
     @extend_schema(request=DuplicateSerializer, responses={201: SubgraphSerializer})
     @action(detail=True, methods=["post"], url_path="duplicate", url_name="duplicate")
     def duplicate(self, request, graph_pk=None, pk=None):
-        """ "Save as mine": copy any subgraph you can see into a new one that you author."""
+        """ "Save as my copy": copy any subgraph you can see into a new one that you author."""
         source = self.get_queryset().filter(pk=pk).first()
         if source is None:
             raise Http404
         body = DuplicateSerializer(data=request.data)
         if not body.is_valid():
             return invalid_input(body.errors)
-        copy = duplicate_subgraph(source, request.user, body.validated_data.get("display_name"))
+        content = dict(body.validated_data)
+        name = content.pop("display_name", None)
+        copy = duplicate_subgraph(source, request.user, name, content)
         return Response(self.get_serializer(copy).data, status=status.HTTP_201_CREATED)
 
     def destroy(self, request, graph_pk=None, pk=None):

@@ -2,7 +2,9 @@
 
 /api/graphs/{id}/collaborators/ (+ /{collab_id}/): who shares a graph, and in which role.
 Members (owner and collaborators) list them; only the owner adds, changes and removes. A graph
-the requester may not see answers 404; a visible one they may not manage answers 403.
+the requester may not see answers 404; a visible one they may not manage answers 403. Ids are
+random; an account the owner added by e-mail address is shown to the owner by that address, so
+adding by e-mail never tells the owner anyone's username.
 
 /api/graphs/{id}/activity/: who did what on a graph, newest first (the graph page's list).
 """
@@ -30,12 +32,26 @@ from graphs.collab.services import remove_collaborator, set_collaborator
 
 
 class CollaboratorSerializer(serializers.ModelSerializer):
-    username = serializers.CharField(source="user.get_username", read_only=True)
+    id = serializers.CharField(source="public_id", read_only=True)
+    name = serializers.SerializerMethodField(
+        help_text="The username; to the owner, the e-mail address they added the account by."
+    )
+    invited_by_email = serializers.SerializerMethodField()
 
     class Meta:
         model = Collaborator
-        fields = ["id", "username", "role", "created_at"]
+        fields = ["id", "name", "invited_by_email", "role", "created_at"]
         read_only_fields = fields
+
+    def _to_owner(self, collaborator: Collaborator) -> bool:
+        request = self.context.get("request")
+        return bool(request and collaborator.graph.owner_id == request.user.pk)
+
+    def get_name(self, collaborator: Collaborator) -> str:
+        return collaborator.shown_name(to_owner=self._to_owner(collaborator))
+
+    def get_invited_by_email(self, collaborator: Collaborator) -> bool:
+        return bool(collaborator.invited_as) and self._to_owner(collaborator)
 
 
 class CollaboratorCreateSerializer(serializers.Serializer):
@@ -65,7 +81,7 @@ class CollaboratorViewSet(NestedGraphMixin, viewsets.GenericViewSet):
     serializer_class = CollaboratorSerializer
     permission_classes = [CollaboratorAccess]
     pagination_class = None
-    lookup_value_regex = r"[0-9]+"
+    lookup_value_regex = r"[A-Za-z0-9_-]{1,32}"
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
@@ -73,12 +89,12 @@ class CollaboratorViewSet(NestedGraphMixin, viewsets.GenericViewSet):
             return Collaborator.objects.none()
         return (
             Collaborator.objects.filter(graph=self.graph())
-            .select_related("user")
+            .select_related("user", "graph")
             .order_by("created_at", "id")
         )
 
     def get_object(self) -> Collaborator:
-        found = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
+        found = self.get_queryset().filter(public_id=self.kwargs["pk"]).first()
         if found is None:
             raise Http404
         return found
@@ -113,9 +129,15 @@ class CollaboratorViewSet(NestedGraphMixin, viewsets.GenericViewSet):
                 else ("more than one account matches: use the username")
             )
             return invalid_input({"user": [why]})
-        existed = Collaborator.objects.filter(graph=self.graph(), user=matches[0]).exists()
+        user = matches[0]
+        by_email = user.get_username().lower() != name.lower()
+        existed = Collaborator.objects.filter(graph=self.graph(), user=user).exists()
         collaborator = set_collaborator(
-            self.graph(), request.user, matches[0], body.validated_data["role"]
+            self.graph(),
+            request.user,
+            user,
+            body.validated_data["role"],
+            invited_as=name if by_email else "",
         )
         return Response(
             self.get_serializer(collaborator).data,
@@ -149,7 +171,9 @@ MAX_ENTRIES = 200
 @extend_schema(
     parameters=[OpenApiParameter("limit", int, description=f"1 to {MAX_ENTRIES} (default 50)")],
     responses={200: OpenApiTypes.OBJECT},
-    description="Anyone who may see the graph; entries about collaborators only for its members.",
+    description="Anyone who may see the graph. Entries about collaborators, from a period when "
+    "the graph was private, and about subgraphs its owner or editors hid or deleted are for its "
+    "members only.",
 )
 @api_view(["GET"])
 @permission_classes([AllowAny])  # visibility is checked below: invisible graphs answer 404
@@ -163,5 +187,6 @@ def graph_activity(request: Request, graph_id: str) -> Response:
         return invalid_input({"limit": [f"must be an integer from 1 to {MAX_ENTRIES}"]})
     entries = Activity.objects.filter(graph=graph).select_related("actor")
     if permissions.role_of(request.user, graph) is None:
-        entries = entries.exclude(verb__in=MEMBER_ONLY)
+        # Collaborator entries, the private period's history and moderated subgraphs' entries.
+        entries = entries.filter(members_only=False).exclude(verb__in=MEMBER_ONLY)
     return Response({"results": [activity_payload(e) for e in entries[:limit]]})

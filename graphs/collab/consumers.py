@@ -4,7 +4,10 @@ Anyone who can see the graph may subscribe (anonymous visitors of a public or un
 too); a private graph's socket refuses everyone else before the handshake completes. When access
 changes (a collaborator removed, the visibility changed, the graph deleted) every socket of the
 graph checks its user again and closes with 4403 when access is gone, so a removed collaborator
-stops hearing about the graph at once. Entries about collaborators go to members only.
+stops hearing about the graph at once; a socket whose user's role changed (a viewer made editor)
+is told `{"type": "access", "role": ...}`, so the page offers what the new role allows without a
+reload. Members-only entries (about collaborators, from a private period, moderated) go to
+members only.
 """
 
 from __future__ import annotations
@@ -25,14 +28,14 @@ from webapp.ws_close_codes import REFUSED
 
 
 @database_sync_to_async
-def _access(graph_id: str, user) -> tuple[bool, bool]:
-    """(may see the graph, is a member: owner or collaborator)."""
+def _access(graph_id: str, user) -> tuple[bool, str | None]:
+    """(may see the graph, role: 'owner', 'editor', 'viewer' or None for a non-member)."""
     graph = Graph.objects.filter(pk=graph_id).first()
     if graph is None or user is None:
-        return False, False
+        return False, None
     if not permissions.can_view_graph(user, graph):
-        return False, False
-    return True, permissions.role_of(user, graph) is not None
+        return False, None
+    return True, permissions.role_of(user, graph)
 
 
 class GraphActivityConsumer(
@@ -41,7 +44,7 @@ class GraphActivityConsumer(
     async def connect(self) -> None:
         self.graph_id = self.scope["url_route"]["kwargs"]["graph_id"]
         self.group = None
-        visible, self.member = await _access(self.graph_id, self.scope.get("user"))
+        visible, self.role = await _access(self.graph_id, self.scope.get("user"))
         if not visible:
             await self.close(code=REFUSED)
             return
@@ -49,7 +52,13 @@ class GraphActivityConsumer(
         self.group = group_name(self.graph_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
-        await self.send_json({"type": "hello", "graph": self.graph_id, "member": self.member})
+        await self.send_json(
+            {"type": "hello", "graph": self.graph_id, "member": self.member, "role": self.role}
+        )
+
+    @property
+    def member(self) -> bool:
+        return self.role is not None
 
     async def disconnect(self, code: int) -> None:
         if self.group:
@@ -62,7 +71,8 @@ class GraphActivityConsumer(
     async def graph_activity(self, event: dict) -> None:
         if event.get("access_changed") and not await self._still_allowed():
             return
-        if event["activity"]["verb"] in MEMBER_ONLY and not self.member:
+        members_only = event.get("members_only") or event["activity"]["verb"] in MEMBER_ONLY
+        if members_only and not self.member:
             return
         await self.send_json({"type": "activity", "activity": event["activity"]})
 
@@ -70,8 +80,11 @@ class GraphActivityConsumer(
         await self._still_allowed()
 
     async def _still_allowed(self) -> bool:
-        visible, self.member = await _access(self.graph_id, self.scope.get("user"))
+        previous = self.role
+        visible, self.role = await _access(self.graph_id, self.scope.get("user"))
         if not visible:
             await self.disconnect(REFUSED)
             await self.close(code=REFUSED)
+        elif self.role != previous:
+            await self.send_json({"type": "access", "role": self.role})
         return visible

@@ -18,7 +18,7 @@ def group_name(graph_id: str) -> str:
 
 def activity_payload(entry: Activity) -> dict[str, Any]:
     return {
-        "id": entry.pk,
+        "id": entry.public_id,
         "verb": entry.verb,
         "verb_display": entry.get_verb_display(),
         "actor": entry.actor.get_username() if entry.actor_id else None,
@@ -35,6 +35,7 @@ def announce(entry: Activity, *, access_changed: bool = False) -> None:
     message = {
         "type": "graph.activity",
         "activity": activity_payload(entry),
+        "members_only": entry.members_only,
         "access_changed": access_changed,
     }
     group = group_name(entry.graph_id)
@@ -42,7 +43,7 @@ def announce(entry: Activity, *, access_changed: bool = False) -> None:
 
 
 def announce_access_change(graph_id: str) -> None:
-    """Visibility changed or the graph went: every socket re-checks its access."""
+    """The graph went (or who may see it changed): every socket re-checks its access."""
     message = {"type": "graph.access", "graph_id": graph_id}
     group = group_name(graph_id)
     transaction.on_commit(lambda: events.group_send(group, message))

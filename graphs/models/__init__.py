@@ -5,6 +5,7 @@ graphs/features)."""
 from __future__ import annotations
 
 from graphs.models.graph import Graph, Source, Visibility
+from graphs.models.node_index import GraphNode, GraphNodeIndex
 from graphs.models.subgraph import Subgraph
 
-__all__ = ["Graph", "Source", "Subgraph", "Visibility"]
+__all__ = ["Graph", "GraphNode", "GraphNodeIndex", "Source", "Subgraph", "Visibility"]

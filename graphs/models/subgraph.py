@@ -33,6 +33,9 @@ class Subgraph(models.Model):
     density_threshold = models.FloatField(null=True, blank=True)
     # Set by the graph's owner or an editor: featured subgraphs are offered to every viewer.
     featured = models.BooleanField(default=False)
+    # Set by the graph's owner or an editor on someone else's subgraph (moderation): listed to
+    # the graph's members and its author only, so spam on a public graph leaves the public view.
+    hidden = models.BooleanField(default=False)
     # Optimistic concurrency: an update names the version it edited; a stale one is refused.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)

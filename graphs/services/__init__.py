@@ -5,6 +5,7 @@ from __future__ import annotations
 from graphs.errors import GraphRejected, NotAllowed, ServiceError, StaleVersion
 from graphs.services.graphs import delete_graph, update_graph
 from graphs.services.subgraphs import (
+    curate_subgraph,
     delete_subgraph,
     duplicate_subgraph,
     save_subgraph,
@@ -20,6 +21,7 @@ __all__ = [
     "StaleVersion",
     "create_graph_from_document",
     "create_graph_from_upload",
+    "curate_subgraph",
     "delete_graph",
     "delete_subgraph",
     "duplicate_subgraph",

@@ -9,6 +9,8 @@ from django.db import transaction
 
 from graphs import permissions
 from graphs.collab.events import announce_access_change
+from graphs.collab.models import Verb
+from graphs.collab.services import record
 from graphs.errors import GraphRejected, NotAllowed
 from graphs.models import Graph
 from graphs.services.uploads import TITLE_MAX, check_visibility
@@ -38,6 +40,7 @@ def update_graph(graph: Graph, actor: AbstractBaseUser, changes: dict[str, Any])
     if "featured" in changes and not permissions.can_feature_graph(actor):
         raise NotAllowed("only staff may feature a graph")
 
+    before = (graph.title, graph.description)
     if "title" in changes:
         title = changes["title"]
         if not isinstance(title, str) or not (0 < len(title.strip()) <= TITLE_MAX):
@@ -49,16 +52,19 @@ def update_graph(graph: Graph, actor: AbstractBaseUser, changes: dict[str, Any])
         if not isinstance(changes["description"], str):
             raise GraphRejected("invalid description", [Problem("description", "must be a string")])
         graph.description = changes["description"]
+    was = graph.visibility
     if "visibility" in changes:
-        visibility = check_visibility(str(changes["visibility"]))
-        if visibility != graph.visibility:
-            announce_access_change(graph.pk)  # sockets of those who lose access close
-        graph.visibility = visibility
+        graph.visibility = check_visibility(str(changes["visibility"]))
     if "featured" in changes:
         if not isinstance(changes["featured"], bool):
             raise GraphRejected("invalid featured", [Problem("featured", "must be true or false")])
         graph.featured = changes["featured"]
     graph.save()
+    if (graph.title, graph.description) != before:
+        record(graph, actor, Verb.GRAPH_EDITED, graph.title)
+    if graph.visibility != was:
+        # Announced with an access check: sockets of those who lose access close.
+        record(graph, actor, Verb.VISIBILITY_CHANGED, graph.visibility, detail=f"was {was}")
     return graph
 
 

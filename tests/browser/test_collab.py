@@ -66,7 +66,7 @@ def test_the_owner_invites_an_editor_whose_subgraph_appears_live(
         owners.fill("#cs-share .cs-share-user", "eddie")
         owners.select_option("#cs-share .cs-share-role", "editor")
         owners.click("#cs-share .cs-share-add button[type=submit]")
-        owners.wait_for_selector("#cs-share .cs-collaborators li[data-username='eddie']")
+        owners.wait_for_selector("#cs-share .cs-collaborators li[data-name='eddie']")
         assert Collaborator.objects.get(graph=graph, user=editor).role == "editor"
         shot(owners, "collab-share-dialog")
         owners.click("#cs-share .cs-share-close")
@@ -82,7 +82,7 @@ def test_the_owner_invites_an_editor_whose_subgraph_appears_live(
         row = owners.locator(f"#ex-saved .ex-all li[data-subgraph-id='{saved.pk}']")
         row.wait_for(timeout=10000)
         assert row.locator(".ex-load").text_content() == NAME
-        assert row.locator(".ex-author").text_content().strip() == "eddie"
+        assert row.locator(".ex-author").text_content().strip() == "by eddie"
         entry = owners.locator("#cs-activity .cs-activity-row").first
         entry.wait_for(timeout=10000)
         assert entry.locator(".cs-activity-actor").text_content() == "eddie"

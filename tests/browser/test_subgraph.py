@@ -199,6 +199,6 @@ def test_a_stale_save_is_refused_with_a_message(open_page, store_graph, real_gra
     first.click("#ex-saved .ex-save")
     first.wait_for_selector("#ex-saved .ex-msg:has-text('Saved')")
     second.click("#ex-saved .ex-save")
-    second.wait_for_selector("#ex-saved .ex-msg:has-text('since you loaded it')")
+    second.wait_for_selector("#ex-saved .ex-conflict:has-text('owner saved this subgraph last')")
     sub.refresh_from_db()
     assert sub.pinned_ids == [a, b] and sub.version == 2

@@ -1,5 +1,6 @@
 """Concurrent saves of one subgraph, as real concurrent PostgreSQL transactions: one wins, the
-other gets a 409 naming who saved last; nothing is silently overwritten."""
+other gets a 409 naming who saved last; nothing is silently overwritten, also when the losing tab
+reloads its page and saves again (the browser side of that path: tests/browser/test_collab_flows.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.db import connection, transaction
 from rest_framework.test import APIClient
 
 from graphs.models import Subgraph
+from graphs.node_index import _streamed_ids
 from graphs.services import StaleVersion, update_subgraph
 from tests.factories import GraphFactory, SubgraphFactory, UserFactory
 
@@ -97,3 +99,60 @@ def test_many_simultaneous_puts_give_one_200_and_409s_naming_the_last_saver(sett
         if code == 409:
             assert body["detail"].startswith("bo saved this subgraph last")
             assert body["saved_by"] == "bo" and body["current_version"] == 2
+
+
+def test_the_reload_path_a_stale_tab_is_refused_until_it_builds_on_the_current_version(
+    settings, tmp_path
+):
+    """Two tabs of one author edit version 1. Tab B saves while tab A saves from another thread;
+    tab A loses, "reloads" the page (its state, and the version it is based on, come back from the
+    address) and saves again: still refused, because it still names version 1. Only a save based
+    on the current version, with tab B's node in it (Reload, then re-apply), goes through; tab B's
+    work is never overwritten."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    author = UserFactory(username="cy")
+    graph = GraphFactory(owner=author, visibility="private")
+    nodes = sorted(_streamed_ids(graph))
+    sub = SubgraphFactory(graph=graph, author=author, display_name="loop", pinned_ids=[nodes[0]])
+    url = f"/api/graphs/{graph.id}/subgraphs/{sub.id}/"
+    barrier = threading.Barrier(2)
+    results: list = [None, None]
+
+    def tab(pins: list[str]):
+        def run():
+            client = APIClient()
+            client.force_authenticate(author)
+            barrier.wait(5)
+            response = client.put(
+                url, {"display_name": "loop", "pinned_ids": pins, "version": 1}, format="json"
+            )
+            return response.status_code
+
+        return run
+
+    tab_a_pins, tab_b_pins = [nodes[0], nodes[2]], [nodes[0], nodes[1]]
+    threads = [in_thread(tab(tab_a_pins), results, 0), in_thread(tab(tab_b_pins), results, 1)]
+    for t in threads:
+        t.join(20)
+    assert sorted(results) == [200, 409], results
+    winner = tab_b_pins if results[1] == 200 else tab_a_pins
+    loser = tab_a_pins if winner is tab_b_pins else tab_b_pins
+
+    client = APIClient()
+    client.force_authenticate(author)
+    # The reloaded page: same pins, same base version from its address. Refused again.
+    again = client.put(
+        url, {"display_name": "loop", "pinned_ids": loser, "version": 1}, format="json"
+    )
+    assert again.status_code == 409 and again.json()["current_version"] == 2
+    # "Reload": the current version; re-applying the tab's own pins onto it keeps both.
+    current = client.get(url).json()
+    merged = list(dict.fromkeys(current["pinned_ids"] + loser))
+    saved = client.put(
+        url,
+        {"display_name": "loop", "pinned_ids": merged, "version": current["version"]},
+        format="json",
+    )
+    assert saved.status_code == 200 and saved.json()["version"] == 3
+    sub.refresh_from_db()
+    assert set(sub.pinned_ids) == set(winner) | set(loser)

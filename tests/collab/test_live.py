@@ -12,7 +12,7 @@ from channels.testing import WebsocketCommunicator
 
 from graphs.collab.models import Role
 from graphs.collab.services import remove_collaborator, set_collaborator
-from graphs.services import save_subgraph, update_graph, update_subgraph
+from graphs.services import curate_subgraph, save_subgraph, update_graph, update_subgraph
 from tests.factories import CollaboratorFactory, GraphFactory, UserFactory
 from tests.support import websockets
 
@@ -128,3 +128,35 @@ async def test_a_rolled_back_save_announces_nothing():
     await failing_save()
     assert await socket.receive_nothing(timeout=0.5)
     await socket.disconnect()
+
+
+async def test_a_promoted_viewer_is_told_their_new_role_and_hears_featuring():
+    graph, owner, editor, _ = await setup("public")
+    viewer = await sync_to_async(UserFactory)(username="wsviewer")
+    await sync_to_async(set_collaborator)(graph, owner, viewer, "viewer")
+    socket = await connected(graph.id, viewer)
+    await sync_to_async(set_collaborator)(graph, owner, viewer, "editor")
+    assert await socket.receive_json_from(timeout=5) == {"type": "access", "role": "editor"}
+    event = (await socket.receive_json_from(timeout=5))["activity"]
+    assert event["verb"] == "collaborator_changed"
+    sub = await sync_to_async(save_subgraph)(graph, editor, {"display_name": "loop"})
+    await socket.receive_json_from(timeout=5)  # saved
+    await sync_to_async(curate_subgraph)(sub, owner, featured=True)
+    event = (await socket.receive_json_from(timeout=5))["activity"]
+    assert (event["verb"], event["subject"]) == ("subgraph_featured", "loop")
+    await socket.disconnect()
+
+
+async def test_visibility_changes_reach_open_pages_and_private_work_stays_with_members():
+    graph, owner, editor, _outsider = await setup("public")
+    anonymous = await connected(graph.id)
+    members = await connected(graph.id, editor)
+    await sync_to_async(update_graph)(graph, owner, {"visibility": "unlisted"})
+    for socket in (anonymous, members):
+        event = (await socket.receive_json_from(timeout=5))["activity"]
+        assert (event["verb"], event["subject"]) == ("visibility_changed", "unlisted")
+    await sync_to_async(update_graph)(graph, owner, {"visibility": "private"})
+    assert (await anonymous.receive_output(timeout=5))["code"] == 4403
+    event = (await members.receive_json_from(timeout=5))["activity"]
+    assert event["verb"] == "visibility_changed"
+    await members.disconnect()

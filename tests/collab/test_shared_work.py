@@ -36,7 +36,7 @@ def test_save_as_mine_copies_into_a_subgraph_of_ones_own(api, shared_graph, cast
     copy = Subgraph.objects.get(pk=response.json()["id"])
     assert (copy.author, copy.display_name, copy.featured) == (
         cast.viewer,
-        "the loop (copy)",
+        "the loop (vera's copy)",
         False,
     )
     assert (copy.pinned_ids, copy.supernodes, copy.clerps) == (

@@ -79,12 +79,15 @@ def test_it_lets_only_the_author_change_a_subgraph(api, shared_graph, cast, pers
 
 @pytest.mark.parametrize("visibility", VISIBILITIES)
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_it_lets_only_the_author_delete_a_subgraph(api, shared_graph, cast, persona, visibility):
+def test_it_lets_the_author_and_the_moderators_delete_a_subgraph(
+    api, shared_graph, cast, persona, visibility
+):
     graph = shared_graph(visibility)
-    subgraph = SubgraphFactory(graph=graph, author=cast.owner)
+    subgraph = SubgraphFactory(graph=graph, author=cast.viewer)
     response = api(persona).delete(f"/api/graphs/{graph.id}/subgraphs/{subgraph.id}/")
-    expect(response.status_code, 204 if persona == "owner" else refused(persona, visibility))
-    assert Subgraph.objects.filter(pk=subgraph.pk).exists() == (persona != "owner")
+    allowed = persona in ("owner", "editor", "viewer")  # the graph's moderators and the author
+    expect(response.status_code, 204 if allowed else refused(persona, visibility))
+    assert Subgraph.objects.filter(pk=subgraph.pk).exists() == (not allowed)
 
 
 @pytest.mark.parametrize("visibility", VISIBILITIES)

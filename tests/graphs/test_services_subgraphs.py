@@ -57,13 +57,16 @@ def test_it_bumps_the_version_and_refuses_a_stale_one(graph):
     assert Subgraph.objects.get(pk=subgraph.pk).display_name == "v2"
 
 
-def test_it_lets_only_the_author_change_or_delete(graph):
+def test_it_lets_only_the_author_change_and_the_author_or_moderators_delete(graph):
     subgraph = save_subgraph(graph, UserFactory(), {"display_name": "theirs"})
     with pytest.raises(NotAllowed):
         update_subgraph(subgraph, graph.owner, {"display_name": "hijack"}, expected_version=1)
     with pytest.raises(NotAllowed):
-        delete_subgraph(subgraph, graph.owner)
+        delete_subgraph(subgraph, UserFactory())
     delete_subgraph(subgraph, subgraph.author)
+    assert not Subgraph.objects.exists()
+    moderated = save_subgraph(graph, UserFactory(), {"display_name": "spam"})
+    delete_subgraph(moderated, graph.owner)
     assert not Subgraph.objects.exists()
 
 

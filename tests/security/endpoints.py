@@ -155,7 +155,7 @@ def _sub(w: World) -> str:
 
 
 def _collab(w: World) -> str:
-    return f"{_g(w)}collaborators/{w.collaborator.pk}/"
+    return f"{_g(w)}collaborators/{w.collaborator.public_id}/"
 
 
 def _public_twin(w: World) -> str:
@@ -347,7 +347,10 @@ ROUTES: dict[str, dict[str, Rule]] = {
             lambda w: Call(_sub(w), {"display_name": "renamed", "version": w.subgraph.version}),
             who=frozenset({"editor"}),
         ),
-        "DELETE": sees_graph(lambda w: Call(_sub(w)), ok=(204,), who=frozenset({"editor"})),
+        # The author, and the graph's owner moderating (the editor is the author here).
+        "DELETE": sees_graph(
+            lambda w: Call(_sub(w)), ok=(204,), who=frozenset({"editor", "owner"})
+        ),
     },
     "api/graphs/<graph_pk>/subgraphs/<pk>/duplicate/": {
         "POST": sees_graph(lambda w: Call(f"{_sub(w)}duplicate/", {}), ok=(201,), who=SIGNED_IN)

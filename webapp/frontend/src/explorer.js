@@ -54,7 +54,6 @@ async function mount(root) {
   const model = buildModel(graph);
   timings.modelBuilt = performance.now();
   const state = new ExplorerState(model, defaultThreshold(model.meta));
-  let subgraphId = url.subgraph;
   let scores = {};
   let record = null;
 
@@ -106,23 +105,18 @@ async function mount(root) {
     });
   };
 
-  const updateUrl = () => writeUrlState(state, { subgraphId, embed: url.embed });
+  let saved = null;
+  const updateUrl = () => writeUrlState(state, { ...(saved?.urlInfo() || {}), embed: url.embed });
 
-  const saved = new SavedPanel($(root, "#ex-saved"), {
+  saved = new SavedPanel($(root, "#ex-saved"), {
     graphId: cfg.graphId,
     apiBase: cfg.apiBase,
     username: cfg.username || "",
     canCurate: cfg.canCurate === "true",
     state,
     pagePath: cfg.pagePath || window.location.pathname,
-    onLoaded: (sub) => {
-      subgraphId = sub.id;
-      state.apply({ pinnedIds: sub.pinned_ids, supernodes: sub.supernodes, clerps: sub.clerps, pruningThreshold: sub.pruning_threshold });
-    },
-    onSaved: (sub) => {
-      subgraphId = sub.id;
-      updateUrl();
-    },
+    onLoaded: (view) => state.apply(view),
+    onSaved: () => updateUrl(),
   });
 
   const refreshGraph = () => {
@@ -172,6 +166,7 @@ async function mount(root) {
       requestScores(false);
       steer.render();
     }
+    if (what === "pins" || what === "supernodes" || what === "labels" || what === "all") saved.render();
     updateUrl();
   });
 
@@ -204,8 +199,8 @@ async function mount(root) {
   saved.render();
   steer.render();
   scoresClient = startScores();
-  if (subgraphId) await saved.load(subgraphId);
-  if (url.hasViewState) state.apply(url.state);
+  if (url.subgraph) await saved.restore(url.subgraph, url.version, url.hasViewState ? url.state : null);
+  else if (url.hasViewState) state.apply(url.state);
   if (url.state.clickedId && model.byId.has(url.state.clickedId)) state.click(url.state.clickedId);
   requestScores(true);
   await linkGraph.edgesPainted;
@@ -236,7 +231,8 @@ async function mount(root) {
     threshold: () => state.threshold,
     scores: () => JSON.parse(JSON.stringify(scores)),
     subgraphPositions: () => ({ ...subgraph.positions }),
-    subgraphId: () => subgraphId,
+    subgraphId: () => saved.urlInfo().subgraphId,
+    subgraphVersion: () => saved.urlInfo().version,
     clientPoint: (id) => linkGraph.clientPoint(id),
     grouping: () => state.grouping,
     steerLast: () => (steer.last ? JSON.parse(JSON.stringify(steer.last)) : null),

@@ -1,8 +1,11 @@
 // The owner's Share dialog on the graph page: visibility, collaborators (add by username or
-// e-mail with a role, change, remove) and links to the graph or to the current subgraph.
+// e-mail with a role, change, remove) and links to the graph or to the current subgraph. Compact:
+// one line per collaborator, Close always in view at the top.
 // Every operation goes through the REST API; errors are shown as the API words them.
 import { api } from "./api.js";
+import { copyButton } from "./copy.js";
 import { el, clear } from "./dom.js";
+import { showVisibility } from "./visibility.js";
 
 const ROLES = [
   ["viewer", "Viewer (sees the graph)"],
@@ -71,7 +74,7 @@ export class ShareDialog {
     return this.run(async () => {
       const graph = await api(this.base(), { method: "PATCH", body: { visibility: value } });
       this.visibility = graph.visibility;
-      document.querySelectorAll(".cs-visibility-badge").forEach((b) => (b.textContent = graph.visibility));
+      showVisibility(graph.visibility);
     }, `The graph is now ${value}.`);
   }
 
@@ -80,25 +83,26 @@ export class ShareDialog {
   }
 
   change(c, role) {
-    return this.run(() => api(`${this.base()}collaborators/${c.id}/`, { method: "PATCH", body: { role } }), `${c.username} is now ${role}.`);
+    return this.run(() => api(`${this.base()}collaborators/${c.id}/`, { method: "PATCH", body: { role } }), `${c.name} is now ${role}.`);
   }
 
   remove(c) {
-    return this.run(() => api(`${this.base()}collaborators/${c.id}/`, { method: "DELETE" }), `Removed ${c.username}.`);
+    return this.run(() => api(`${this.base()}collaborators/${c.id}/`, { method: "DELETE" }), `Removed ${c.name}.`);
   }
 
   linkRow(label, value, cls) {
     if (!value) return null;
     const input = el("input", { type: "text", readonly: true, class: cls, "aria-label": label, value });
-    return el("div", { class: "cs-share-link" }, el("span", { text: `${label}: ` }), input, el("button", { type: "button", text: "Copy", onclick: () => navigator.clipboard?.writeText(value) }));
+    return el("div", { class: "cs-share-link" }, el("span", { text: label }), input, copyButton(value));
   }
 
   render() {
     const d = clear(this.dialog);
-    d.append(el("h2", { text: "Share this graph" }));
+    const close = el("form", { method: "dialog", class: "cs-share-top" }, el("h2", { text: "Share this graph" }), el("button", { type: "submit", class: "cs-share-close", text: "Close" }));
+    d.append(close);
     const vis = select(VISIBILITIES, this.visibility, "Visibility", "cs-share-visibility");
     vis.addEventListener("change", () => this.setVisibility(vis.value));
-    d.append(el("label", { text: "Who can see it " }, vis));
+    d.append(el("label", { class: "cs-share-row" }, el("span", { text: "Who can see it" }), vis));
 
     const user = el("input", { type: "text", class: "cs-share-user", placeholder: "username or e-mail", "aria-label": "Username or e-mail", required: true });
     const role = select(ROLES, "viewer", "Role", "cs-share-role");
@@ -111,9 +115,10 @@ export class ShareDialog {
 
     const list = el("ul", { class: "cs-collaborators" });
     for (const c of this.collaborators) {
-      const roleSelect = select(ROLES, c.role, `Role of ${c.username}`, "cs-collab-role");
+      const roleSelect = select(ROLES, c.role, `Role of ${c.name}`, "cs-collab-role");
       roleSelect.addEventListener("change", () => this.change(c, roleSelect.value));
-      list.append(el("li", { "data-username": c.username }, el("span", { class: "cs-collab-name", text: `${c.username} ` }), roleSelect, el("button", { type: "button", class: "cs-collab-remove", text: "Remove", onclick: () => this.remove(c) })));
+      const name = el("span", { class: "cs-collab-name", text: c.name, title: c.invited_by_email ? "added by e-mail address" : "" });
+      list.append(el("li", { "data-name": c.name }, name, roleSelect, el("button", { type: "button", class: "cs-collab-remove", text: "Remove", onclick: () => this.remove(c) })));
     }
     if (!this.collaborators.length) list.append(el("li", { class: "muted", text: "Nobody yet." }));
     d.append(list);
@@ -123,7 +128,6 @@ export class ShareDialog {
     if (this.visibility === "private") {
       d.append(el("p", { class: "cs-share-warning", role: "note", text: "This graph is private: only you and your collaborators can open these links. Make it unlisted or public to share it by link." }));
     }
-    if (this.message) d.append(el("p", { class: "cs-share-msg", role: "status", text: this.message }));
-    d.append(el("form", { method: "dialog" }, el("button", { type: "submit", class: "cs-share-close", text: "Close" })));
+    if (this.message) close.after(el("p", { class: "cs-share-msg", role: "status", text: this.message }));
   }
 }

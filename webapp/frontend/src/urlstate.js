@@ -1,5 +1,6 @@
 // Unsaved view state in the URL, with Neuronpedia's parameter names: pinnedIds (comma-separated),
-// supernodes and clerps (JSON), pruningThreshold, clickedId; plus ours: subgraph, embed.
+// supernodes and clerps (JSON), pruningThreshold, clickedId; plus ours: subgraph, version (the
+// version of the subgraph the view's edits are based on: a reloaded page saves against it), embed.
 
 export function readUrlState(search = window.location.search) {
   const params = new URLSearchParams(search);
@@ -20,17 +21,20 @@ export function readUrlState(search = window.location.search) {
     if (Number.isFinite(t)) out.pruningThreshold = t;
   }
   if (params.has("clickedId")) out.clickedId = params.get("clickedId");
+  const version = Number.parseInt(params.get("version") ?? "", 10);
   return {
     state: out,
     subgraph: params.get("subgraph"),
+    version: Number.isInteger(version) && version > 0 ? version : null,
     embed: params.get("embed") === "true",
     hasViewState: ["pinnedIds", "supernodes", "clerps", "pruningThreshold"].some((k) => params.has(k)),
   };
 }
 
-export function writeUrlState(state, { subgraphId, embed }) {
+export function writeUrlState(state, { subgraphId, version, embed }) {
   const params = new URLSearchParams();
   if (subgraphId) params.set("subgraph", subgraphId);
+  if (subgraphId && version) params.set("version", String(version));
   if (embed) params.set("embed", "true");
   const snap = state.snapshot();
   if (snap.pinnedIds.length) params.set("pinnedIds", snap.pinnedIds.join(","));
