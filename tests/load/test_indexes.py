@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
 
 from graphs import permissions
@@ -20,7 +21,7 @@ def test_it_lists_a_graphs_subgraphs_from_the_listing_index_without_sorting():
         SubgraphFactory(graph=graph, author=UserFactory())
     # The query of GET /api/graphs/{id}/subgraphs/ (graphs/api/subgraphs.py), first page.
     listing = (
-        permissions.visible_subgraphs(None, graph)
+        permissions.visible_subgraphs(AnonymousUser(), graph)
         .select_related("author")
         .order_by("-featured", "-updated_at")[:50]
     )
