@@ -180,3 +180,17 @@ def test_metadata_is_in_the_graph_info_panel_and_generation_is_a_link(
     link.click()
     page.wait_for_url("**/#generate")
     assert page.locator("#generate").count() == 1
+
+
+def test_resizing_the_window_lays_the_graph_out_again(open_page, store_graph, shared_dir, personas):
+    document = load(shared_dir, REAL_GRAPHS[0])
+    graph = store_graph(document)
+    page = open_page(graph_path(graph), personas["owner"], viewport=(1440, 900))
+    wide = page.evaluate("window.__explorer.layout().width")
+    page.set_viewport_size({"width": 900, "height": 768})
+    page.wait_for_function(
+        f"window.__explorer.layout().width !== {wide} && window.__explorer.layout().width"
+        " <= document.querySelector('#ex-graph').clientWidth"
+    )
+    check_fits(page, document, first_screen=900)
+    assert page.errors == []

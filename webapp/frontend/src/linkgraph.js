@@ -41,15 +41,16 @@ export class LinkGraph {
     this.overlay.addEventListener("click", (e) => this.onClick(e));
     this.scroller.addEventListener("scroll", () => this.layout && this.syncOverlay(), { passive: true });
     this.scroller.addEventListener("keydown", (e) => this.onKey(e));
-    // A new window size is a new box to fit: lay out again once resizing pauses.
+    // A new width (the window resized, a page scrollbar came or went) is a new box to fit: lay
+    // out again once resizing pauses. Height changes are our own doing and are ignored.
     let resizing = 0;
     this.lastWidth = 0;
-    window.addEventListener("resize", () => {
+    new ResizeObserver(() => {
       clearTimeout(resizing);
       resizing = setTimeout(() => {
         if (this.layout && this.scroller.clientWidth !== this.lastWidth) this.relayout();
-      }, 150);
-    });
+      }, 100);
+    }).observe(this.scroller);
   }
 
   // The box the drawing fits: the scroller's width, and the window's height below the
