@@ -83,6 +83,14 @@ def traced_dallas(personas):
 
     torch.set_grad_enabled(True)
     document = trace("demo", "demo", DALLAS, settings={"slug": "dallas-scores"})
+    # The same graph unpruned (every node, every edge kept), for an independent check of the
+    # scores the engine records for the full graph.
+    unpruned = trace(
+        "demo",
+        "demo",
+        DALLAS,
+        settings={"slug": "dallas-full", "node_threshold": 1.0, "edge_threshold": 1.0},
+    )
     graph = GraphFactory(
         owner=personas["owner"],
         document=document,
@@ -90,14 +98,18 @@ def traced_dallas(personas):
         model_id="demo",
         prompt=DALLAS,
     )
-    return graph, document
+    return graph, document, unpruned
 
 
 def test_the_full_graphs_scores_are_those_recorded_at_generation(
     open_page, traced_dallas, personas
 ):
-    graph, document = traced_dallas
+    graph, document, unpruned = traced_dallas
     info = document["metadata"]["info"]
+    # What the engine recorded is the full graph's score by the definitions, computed here in
+    # closed form on the unpruned export (float32 attribution: 1e-5).
+    full = scores(unpruned)
+    assert full == pytest.approx((info["replacement_score"], info["completeness_score"]), rel=1e-5)
     page = open_page(graph_path(graph), personas["owner"])
     shown = wait_scores(page)
     # The full graph: what the engine computed on the unpruned graph, as recorded.
