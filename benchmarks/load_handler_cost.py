@@ -3,6 +3,7 @@ serves in production), for endpoints of the load mix: one process, requests in a
 else in flight. It shows how much of a request's cost is the handler's own.
 
     python benchmarks/load_handler_cost.py --requests 300
+    python benchmarks/load_handler_cost.py --profile /api/graphs/{id}/   # where a request's CPU goes
 
 Sets up a fresh database with the load benchmark's seed (benchmarks/load_stack.py, no server
 and no worker), measures in a child process with the server's production environment, prints a
@@ -75,7 +76,24 @@ def _asgi_get(
     return run, sent
 
 
-def _measure(seed: dict[str, Any], n: int) -> dict[str, dict[str, float]]:
+def _profile(run_requests: Callable[[], None], top: int = 40) -> None:
+    """cProfile of `run_requests`, the top functions by own time and by cumulative time, on
+    stderr (stdout carries the figures)."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    run_requests()
+    profiler.disable()
+    stats = pstats.Stats(profiler, stream=sys.stderr).strip_dirs()
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+
+
+def _measure(
+    seed: dict[str, Any], n: int, profile: str | None = None
+) -> dict[str, dict[str, float]]:
     import django
 
     django.setup()
@@ -96,6 +114,14 @@ def _measure(seed: dict[str, Any], n: int) -> dict[str, dict[str, float]]:
             if sent[0]["status"] != 200:
                 raise SystemExit(f"{path}: ASGI answered {sent[0]['status']}")
 
+    if profile:
+        path = profile.replace("{id}", graph_id)
+        # cProfile sees one thread, and the ASGI handler runs the view in another: profile the
+        # sync handler (the ASGI handler's own cost is the difference in the table).
+        for _ in range(WARMUP):
+            client.get(path)
+        _profile(lambda: [client.get(path) for _ in range(n)])
+        return {}
     for template in PATHS:
         path = template.replace("{id}", graph_id)
         for _ in range(WARMUP):
@@ -118,10 +144,14 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=300, help="per endpoint and handler")
     parser.add_argument("--database", default="cs_loadbench", help="dropped and recreated")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/8", help="its db is flushed")
+    parser.add_argument(
+        "--profile", metavar="PATH", help="profile this endpoint through the sync handler instead"
+    )
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # child: the seed file
     args = parser.parse_args()
     if args.measure:
-        print(json.dumps(_measure(json.loads(args.measure.read_text()), args.requests)))
+        seed = json.loads(args.measure.read_text())
+        print(json.dumps(_measure(seed, args.requests, args.profile)))
         return 0
 
     from benchmarks.load_stack import REPO_ROOT, Stack, StackOptions
@@ -152,6 +182,7 @@ def main() -> int:
                 str(seed_file),
                 "--requests",
                 str(args.requests),
+                *(["--profile", args.profile] if args.profile else []),
             ],
             cwd=REPO_ROOT,
             env=stack.server_env(),
@@ -164,6 +195,9 @@ def main() -> int:
         figures = json.loads(done.stdout.strip().splitlines()[-1])
     finally:
         stack.close()
+    if args.profile:
+        print(done.stderr)
+        return 0
     print(
         f"CPU per request, {args.requests} requests in a row (load average {os.getloadavg()[0]:.1f})"
     )

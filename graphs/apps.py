@@ -8,3 +8,8 @@ class GraphsConfig(AppConfig):
 
     name = "graphs"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from graphs import answer_cache
+
+        answer_cache.connect_receivers()

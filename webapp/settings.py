@@ -208,6 +208,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # JSON through orjson (webapp/json_renderer.py); the browsable API stays for browsers.
+    "DEFAULT_RENDERER_CLASSES": [
+        "webapp.json_renderer.FastJSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     # DRF's own three, with a JSON parser that answers 400 to bodies nested too deeply.
     "DEFAULT_PARSER_CLASSES": [
         "graphs.api.parsers.JSONBodyParser",

@@ -11,12 +11,13 @@ from rest_framework.response import Response
 
 from graphs import permissions
 from graphs.api.access import GraphAccess
+from graphs.api.answers import json_answer, origin_of, wants_json
 from graphs.api.body import graph_data_response
 from graphs.api.errors import invalid_input
 from graphs.api.pagination import ListPagination
 from graphs.api.parsers import GraphFileParser, uploaded_file
 from graphs.api.serializers import GraphSerializer, GraphUpdateSerializer, UploadQuerySerializer
-from graphs.models import Graph
+from graphs.models import Graph, Visibility
 from graphs.services import create_graph_from_upload, delete_graph, update_graph
 from graphs.upload_limits import throttle_upload
 
@@ -55,11 +56,25 @@ class GraphViewSet(viewsets.GenericViewSet):
         scope = request.query_params.get("scope", "public")
         if scope not in SCOPES:
             return invalid_input({"scope": [f"must be one of: {', '.join(SCOPES)}"]})
+        if scope == "mine" and not request.user.is_authenticated:
+            return Response(
+                {"detail": "sign in to list your graphs"}, status=status.HTTP_401_UNAUTHORIZED
+            )
+        if not wants_json(request):
+            return self.get_paginated_response(self._listed_page(request, scope))
+        # The public lists are the same for everyone: kept in the answer cache, by query.
+        key = None
+        if scope != "mine":
+            query = sorted(request.query_params.lists())
+            key = f"graph-list:{origin_of(request)}:{query}"
+        return json_answer(
+            request,
+            lambda: (self.get_paginated_response(self._listed_page(request, scope)).data, True),
+            key,
+        )
+
+    def _listed_page(self, request, scope: str) -> list:
         if scope == "mine":
-            if not request.user.is_authenticated:
-                return Response(
-                    {"detail": "sign in to list your graphs"}, status=status.HTTP_401_UNAUTHORIZED
-                )
             graphs = permissions.graphs_of(request.user)
         else:
             graphs = permissions.listed_graphs()
@@ -69,7 +84,7 @@ class GraphViewSet(viewsets.GenericViewSet):
         if model:
             graphs = graphs.filter(model_id=model)
         page = self.paginate_queryset(graphs.select_related("owner").order_by("-created_at"))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.get_serializer(page, many=True).data
 
     @extend_schema(
         request={"application/json": OpenApiTypes.OBJECT},
@@ -98,7 +113,14 @@ class GraphViewSet(viewsets.GenericViewSet):
         return super().get_parsers()
 
     def retrieve(self, request, pk=None):
-        return Response(self.get_serializer(self.get_object()).data)
+        if not wants_json(request):
+            return Response(self.get_serializer(self.get_object()).data)
+
+        def build():
+            graph = self.get_object()  # 404 for a graph the user may not see
+            return self.get_serializer(graph).data, graph.visibility != Visibility.PRIVATE
+
+        return json_answer(request, build, f"graph:{origin_of(request)}:{pk}")
 
     @extend_schema(request=GraphUpdateSerializer, responses={200: GraphSerializer})
     def partial_update(self, request, pk=None):

@@ -1,8 +1,8 @@
 """The attribution engine: torch + TransformerLens + safetensors, and no Django.
 
-Public API (see CONTRACTS.md): load_model, load_transcoders, ReplacementModel, attribute,
+Public API: load_model, load_transcoders, ReplacementModel, attribute,
 prune_graph, graph_scores, to_graph_json, save_raw, trace, EngineError, intervene (+ Intervention),
-and AttributionSettings (DEFAULTS: the defaults of attribute, prune_graph, to_graph_json, trace).
+the attribution targets CustomTarget and LogitDiff, and AttributionSettings (DEFAULTS: the defaults of attribute, prune_graph, to_graph_json, trace).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from .replacement import ReplacementModel
 from .result import AttributionResult
 from .scores import graph_scores
 from .settings import DEFAULTS, AttributionSettings
+from .targets import CustomTarget, LogitDiff
 from .trace import trace
 from .transcoders import CrossLayerTranscoder, TranscoderSet, load_transcoders
 from .version import __version__
@@ -29,8 +30,10 @@ __all__ = [
     "AttributionResult",
     "AttributionSettings",
     "CrossLayerTranscoder",
+    "CustomTarget",
     "EngineError",
     "Intervention",
+    "LogitDiff",
     "PruneResult",
     "ReplacementModel",
     "TranscoderSet",

@@ -3,7 +3,8 @@
 
 Phases, each reported through `progress(phase, done, total)`:
 1. forward: the frozen forward pass (see replacement.py); active features, errors, tokens.
-2. logit rows: the direct effects on each logit target (demeaned unembedding direction).
+2. logit rows: the direct effects on each attribution target (targets.py: salient logits,
+   chosen tokens, a logit difference or any direction at the unembedding's input).
 3. feature rows: the direct effects on each active feature's pre-activation. With a
    `max_feature_nodes` cap, features are visited by estimated influence: every
    `update_interval * batch_size` rows the partial influence of all features through the rows
@@ -29,7 +30,7 @@ from .result import AttributionResult
 from .rows import RowComputer
 from .rowstore import RowStore
 from .settings import DEFAULTS
-from .targets import select_targets
+from .targets import TargetSpec, select_targets
 
 Progress = Callable[[str, int, int], None]
 
@@ -44,13 +45,16 @@ def attribute(
     *,
     max_n_logits: int = DEFAULTS.max_n_logits,
     desired_logit_prob: float = DEFAULTS.desired_logit_prob,
-    target_tokens=DEFAULTS.target_tokens,
+    attribution_targets: TargetSpec = None,
     max_feature_nodes: int | None = DEFAULTS.max_feature_nodes,
     batch_size: int = DEFAULTS.batch_size,
     update_interval: int = DEFAULTS.update_interval,
     progress: Progress | None = None,
 ) -> AttributionResult:
-    """Compute the attribution graph of `prompt` (text, or token ids used exactly as given)."""
+    """Compute the attribution graph of `prompt` (text, or token ids used exactly as given).
+
+    `attribution_targets` (targets.py): None for the salient logits (`max_n_logits`,
+    `desired_logit_prob`), token ids or strings, a `LogitDiff`, or `CustomTarget`s."""
     limit_heap_fragmentation()
     rm, report = replacement_model, progress or _noop
     if batch_size < 1:
@@ -69,7 +73,8 @@ def attribute(
         rm.model.W_U,
         max_n_logits=max_n_logits,
         desired_logit_prob=desired_logit_prob,
-        target_tokens=target_tokens,
+        attribution_targets=attribution_targets,
+        tokenizer=rm.tokenizer,
     )
     report("forward", 1, 1)
     timings["forward"] = time.perf_counter() - t0
@@ -132,6 +137,8 @@ def attribute(
         prompt=tok.decode(tokens.tolist()) if tok is not None else " ".join(prompt_tokens),
         logit_tokens=targets.tokens,
         logit_probabilities=targets.probabilities.float().cpu(),
+        logit_labels=targets.labels,
+        logit_vectors=targets.vectors.detach().cpu(),
         active_features=comp.active.cpu(),
         activation_values=comp.values.float().cpu(),
         selected_features=selected.cpu(),
@@ -139,8 +146,12 @@ def attribute(
         n_layers=n_layers,
         d_transcoder=rm.transcoders.d_transcoder,
         settings={
-            "max_n_logits": max_n_logits,
-            "desired_logit_prob": desired_logit_prob,
+            # The salient-logit settings only mean something when they chose the targets.
+            **(
+                {"max_n_logits": max_n_logits, "desired_logit_prob": desired_logit_prob}
+                if targets.description["kind"] == "salient"
+                else {"attribution_targets": targets.description}
+            ),
             "batch_size": batch_size,
             "max_feature_nodes": max_feature_nodes,
         },

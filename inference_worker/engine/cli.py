@@ -22,6 +22,34 @@ class _ArgParser(argparse.ArgumentParser):
         self.exit(2, f"error: {message}\n")
 
 
+class _Given(argparse.Action):
+    """Stores the value and notes that the flag was given (the salient-logit flags must not be
+    mixed with chosen targets, but keep their defaults otherwise)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        setattr(namespace, self.dest, values)
+        namespace.given = {*getattr(namespace, "given", ()), option_string}
+
+
+_TARGET_FLAGS = {
+    "targets": "--target",
+    "logit_diff": "--logit-diff",
+    "target_vectors": "--target-vectors",
+}
+
+
+def _check_target_flags(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    chosen = [flag for dest, flag in _TARGET_FLAGS.items() if getattr(args, dest, None)]
+    if len(chosen) > 1:
+        parser.error(f"{chosen[0]} and {chosen[1]} cannot be used together")
+    salient = sorted(getattr(args, "given", ()))
+    if chosen and salient:
+        parser.error(
+            f"{chosen[0]} cannot be used with {salient[0]}, which only applies to the salient "
+            "logits (the default targets)"
+        )
+
+
 def _token_ids(text: str) -> list[int]:
     try:
         ids = [int(t) for t in text.replace(" ", "").split(",") if t != ""]
@@ -57,8 +85,36 @@ def build_parser() -> argparse.ArgumentParser:
     src = att.add_mutually_exclusive_group(required=True)
     src.add_argument("--prompt", help="text; a BOS token is prepended as circuit-tracer does")
     src.add_argument("--token-ids", type=_token_ids, help="comma-separated ids, used as given")
-    att.add_argument("--max-n-logits", type=_positive, default=DEFAULTS.max_n_logits)
-    att.add_argument("--desired-logit-prob", type=_unit, default=DEFAULTS.desired_logit_prob)
+    att.add_argument("--max-n-logits", type=_positive, default=DEFAULTS.max_n_logits, action=_Given)
+    att.add_argument(
+        "--desired-logit-prob", type=_unit, default=DEFAULTS.desired_logit_prob, action=_Given
+    )
+    att.add_argument(
+        "--target",
+        dest="targets",
+        action="append",
+        metavar="TOKEN",
+        help="attribute to this token (one token of the vocabulary; repeatable)",
+    )
+    att.add_argument(
+        "--target-id",
+        dest="targets",
+        action="append",
+        type=int,
+        metavar="ID",
+        help="attribute to this token id (repeatable, with --target)",
+    )
+    att.add_argument(
+        "--logit-diff",
+        nargs=2,
+        metavar=("TOKEN_A", "TOKEN_B"),
+        help="attribute to the logit difference TOKEN_A - TOKEN_B",
+    )
+    att.add_argument(
+        "--target-vectors",
+        metavar="FILE",
+        help="attribute to the directions in FILE (.safetensors, .npz or .npy; see the README)",
+    )
     att.add_argument("--max-feature-nodes", type=_positive, default=DEFAULTS.max_feature_nodes)
     att.add_argument("--batch-size", type=_positive, default=DEFAULTS.batch_size)
     att.add_argument("--node-threshold", type=_unit, default=DEFAULTS.node_threshold)
@@ -109,6 +165,7 @@ def _attribute(args) -> int:
 
     from .export_json import to_graph_json
     from .export_raw import save_raw
+    from .target_vectors import read_target_vectors
     from .trace import load_replacement_model, run_graph
 
     if args.device.startswith("cuda") and not torch.cuda.is_available():
@@ -127,8 +184,16 @@ def _attribute(args) -> int:
             if args.prompt is not None
             else torch.tensor(args.token_ids, dtype=torch.long)
         )
+        vectors = (
+            read_target_vectors(args.target_vectors, rm.cfg.d_model)
+            if args.target_vectors
+            else None
+        )
         settings = AttributionSettings(
             max_n_logits=args.max_n_logits,
+            targets=args.targets,
+            logit_diff=args.logit_diff,
+            target_vectors=vectors,
             desired_logit_prob=args.desired_logit_prob,
             max_feature_nodes=args.max_feature_nodes,
             batch_size=args.batch_size,
@@ -173,7 +238,10 @@ def _make_tiny(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "attribute":
+        _check_target_flags(parser, args)
     try:
         if hasattr(args, "handler"):  # subcommands defined in their own modules
             return args.handler(args)

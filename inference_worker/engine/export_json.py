@@ -2,7 +2,10 @@
 
 Node ids follow circuit-tracer/Neuronpedia: features `{layer}_{feature}_{ctx}` with `feature`
 the Cantor pairing of (layer, feature); tokens `E_{token_id}_{ctx}`; logits
-`{n_layers + 1}_{token_id}_{ctx}`.
+`{n_layers + 1}_{token_id}_{ctx}`. A custom attribution target (a logit difference, a direction)
+is a logit node too, as circuit-tracer exports it: its id holds the virtual index d_vocab + i, its
+clerp `Output "<label>" (p=<weight>)` (a logit difference is labelled "A - B", with a minus sign), and
+`metadata.generation_settings.attribution_targets` says how the targets were chosen.
 
 Error nodes: circuit-tracer 0.5.0 names them `0_{layer}_{ctx}`, which collides with the feature
 `{layer}` of layer 0 at the same position (its issue #78). We name them
@@ -93,7 +96,13 @@ def build_nodes(result: AttributionResult, pruned: PruneResult, tokenizer=None) 
             j = idx - tok_end
             vocab = int(result.logit_tokens[j])
             prob = float(result.logit_probabilities[j])
-            text = tokenizer.decode([vocab]) if tokenizer is not None else str(vocab)
+            text = (
+                result.logit_labels[j]
+                if result.logit_labels
+                else tokenizer.decode([vocab])
+                if tokenizer is not None
+                else str(vocab)
+            )
             nodes[idx] = _node(
                 f"{L + 1}_{vocab}_{P - 1}",
                 vocab,

@@ -4,6 +4,11 @@ Attribution needs the raw weights, so nothing is folded or centred. A local dire
 `config.json` (HookedTransformerConfig fields), `model.safetensors` (the TransformerLens state
 dict) and a Hugging Face tokenizer, loaded through `tokenizer_name=<dir>`. Hub names go through
 TransformerLens, which honours `HF_HUB_OFFLINE=1` and then reads only the local cache.
+
+Only the model's parameters are read from `model.safetensors`. Buffers such as the causal mask,
+IGNORE and the rotary sin/cos tables are derived from the config, and each TransformerLens
+version sizes them its own way (3.2 stores an n_ctx x n_ctx mask, 3.9 an empty one), so a state
+dict saved by any version loads: stored buffers are skipped, never checked against ours.
 """
 
 from __future__ import annotations
@@ -98,22 +103,25 @@ def load_model_dir(path: Path, *, device: str = "cpu", dtype: torch.dtype = torc
         state = load_file(str(weights_file))
     except Exception as exc:
         raise EngineError(f"{weights_file} is not a safetensors file: {exc}") from exc
-    expected = model.state_dict()
-    for name, tensor in state.items():
-        if name in expected and expected[name].shape != tensor.shape:
-            raise EngineError(
-                f"{weights_file}: tensor {name} has shape {tuple(tensor.shape)}, "
-                f"expected {tuple(expected[name].shape)}"
-            )
-    missing = [
-        n
-        for n, t in expected.items()
-        if n not in state
-        and t.is_floating_point()
-        and not n.endswith(("IGNORE", "mask", "rotary_sin", "rotary_cos"))
-    ]
-    if missing:
-        raise EngineError(f"{weights_file} lacks tensor {missing[0]} ({len(missing)} missing)")
-    model.load_state_dict({k: v.to(dtype) for k, v in state.items()}, strict=False)
+    model.load_state_dict(_stored_weights(state, model, weights_file, dtype), strict=False)
     model.eval()
     return model
+
+
+def _stored_weights(
+    state: dict[str, torch.Tensor], model, weights_file: Path, dtype: torch.dtype
+) -> dict[str, torch.Tensor]:
+    """The model's parameters from `state`, cast to `dtype`; an EngineError names the first
+    weight that is missing or whose shape does not fit. Nothing else stored is looked at, so
+    buffers (config-derived) are left to the model whatever their stored shapes."""
+    params = dict(model.named_parameters())
+    missing = [name for name in params if name not in state]
+    if missing:
+        raise EngineError(f"{weights_file} lacks tensor {missing[0]} ({len(missing)} missing)")
+    for name, param in params.items():
+        if state[name].shape != param.shape:
+            raise EngineError(
+                f"{weights_file}: tensor {name} has shape {tuple(state[name].shape)}, "
+                f"expected {tuple(param.shape)}"
+            )
+    return {name: state[name].to(dtype) for name in params}

@@ -1,7 +1,8 @@
 """`AttributionResult`: the graph as a (features + logits) x N row block, never N x N.
 
 Nodes (circuit-tracer's order): selected features by ascending active index, errors (layer-major,
-then position), tokens, logits. Only feature and logit rows can be non-zero, so the result keeps
+then position), tokens, logits (the attribution targets: `logit_tokens` holds each one's vocab id,
+or d_vocab + i for custom target i). Only feature and logit rows can be non-zero, so the result keeps
 `block` [m + n_logits, m + (n_layers + 1) * n_pos]: those rows, over every non-logit column (the
 logit columns are zero too). `dense_adjacency()` builds the N x N matrix for small graphs only.
 """
@@ -19,13 +20,15 @@ class AttributionResult:
     prompt_tokens: list[str]
     prompt: str
     logit_tokens: torch.Tensor  # [n_logits]
-    logit_probabilities: torch.Tensor  # [n_logits]
+    logit_probabilities: torch.Tensor  # [n_logits]: each target's weight
     active_features: torch.Tensor  # [k, 3]
     activation_values: torch.Tensor  # [k]
     selected_features: torch.Tensor  # [m]
     block: torch.Tensor  # [m + n_logits, m + (n_layers + 1) * n_pos]
     n_layers: int
     d_transcoder: int
+    logit_labels: list[str] = field(default_factory=list)  # what a viewer shows per target
+    logit_vectors: torch.Tensor | None = None  # [n_logits, d_model]: the injected directions
     settings: dict = field(default_factory=dict)
     meta: dict = field(default_factory=dict)
 

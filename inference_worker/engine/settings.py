@@ -13,15 +13,20 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from .errors import EngineError
+from .targets import CustomTarget, LogitDiff, TargetSpec
 
 
 @dataclass(frozen=True)
 class AttributionSettings:
-    # Logit targets: the most likely tokens until their probability reaches desired_logit_prob,
-    # at most max_n_logits of them; or exactly target_tokens (ids) when given.
+    # Attribution targets (targets.py): the most likely tokens until their probability reaches
+    # desired_logit_prob, at most max_n_logits of them; or, at most one of: exactly the tokens
+    # `targets` (ids or single-token strings), the logit difference `logit_diff` ([a, b]), or
+    # `target_vectors` (CustomTargets: label, weight, d_model vector; library and CLI only).
     max_n_logits: int = 10
     desired_logit_prob: float = 0.95
-    target_tokens: list[int] | None = None
+    targets: list[int | str] | None = None
+    logit_diff: list[int | str] | None = None
+    target_vectors: list[CustomTarget] | None = None
     # Feature rows: None visits every active feature; a cap visits them by estimated influence,
     # re-ranked every update_interval * batch_size rows.
     max_feature_nodes: int | None = None
@@ -44,6 +49,23 @@ class AttributionSettings:
         if unknown:
             raise EngineError(f"unknown setting {unknown[0]!r}")
         return replace(DEFAULTS, **{k: v for k, v in values.items() if v is not None})
+
+    def target_spec(self) -> TargetSpec:
+        """The `attribution_targets` argument of `attribute()` these settings ask for."""
+        chosen = [
+            name
+            for name in ("targets", "logit_diff", "target_vectors")
+            if getattr(self, name) is not None
+        ]
+        if len(chosen) > 1:
+            raise EngineError(f"{chosen[0]} and {chosen[1]} cannot be used together")
+        if self.logit_diff is not None:
+            if len(self.logit_diff) != 2:
+                raise EngineError("logit_diff needs exactly two tokens [a, b]")
+            return LogitDiff(*self.logit_diff)
+        if self.targets is not None:
+            return list(self.targets)
+        return None if self.target_vectors is None else list(self.target_vectors)
 
 
 DEFAULTS = AttributionSettings()

@@ -57,7 +57,7 @@ def run_graph(
         prompt,
         max_n_logits=settings.max_n_logits,
         desired_logit_prob=settings.desired_logit_prob,
-        target_tokens=settings.target_tokens,
+        attribution_targets=settings.target_spec(),
         max_feature_nodes=settings.max_feature_nodes,
         batch_size=settings.batch_size,
         update_interval=settings.update_interval,

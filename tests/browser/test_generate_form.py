@@ -181,3 +181,57 @@ def test_a_failed_job_shows_its_reason_and_no_cancel_button(open_signed_in, owne
     expect(progress).to_contain_text("the engine ran out of patience")
     expect(progress.locator("[data-role=cancel]")).to_be_hidden()
     assert page.errors == []
+
+
+def test_it_asks_for_chosen_tokens_or_a_logit_difference(open_signed_in):
+    page = open_signed_in("/")
+    form = page.locator(".generate")
+    page.wait_for_selector(".generate select[name=model] option[value=words]", state="attached")
+    page.select_option(".generate select[name=model]", "words")
+    salient = form.locator("[data-role=settings] input[name=max_n_logits]")
+    expect(form.locator("[data-role=target-tokens]")).to_be_hidden()
+    assert salient.is_enabled()
+
+    # A next token of the preview becomes a target, the spaces of its text kept.
+    page.fill("#gen-prompt", "the cat")
+    form.locator("[data-role=preview]").click()
+    form.locator("[data-role=tokens] .next button[data-token=' sat']").click()
+    expect(form.locator("[data-role=target-tokens]")).to_be_visible()
+    assert form.locator("input[name=target_mode][value=tokens]").is_checked()
+    assert form.locator("#gen-targets").input_value() == " sat"
+    assert salient.is_disabled()  # it only chooses salient logits
+    form.locator("#gen-targets").press("End")
+    form.locator("#gen-targets").type("\n#8")
+    with page.expect_response("**/api/generations/") as answer:
+        form.locator("button[type=submit]").click()
+    assert answer.value.status == 202, answer.value.text()
+    sent = answer.value.request.post_data_json
+    assert sent["targets"] == [" sat", 8] and "max_n_logits" not in sent
+    job = GenerationJob.objects.get(pk=answer.value.json()["id"])
+    assert job.settings["targets"] == [" sat", 8] and "desired_logit_prob" not in job.settings
+
+    # A logit difference with a word outside the vocabulary: refused, shown by field.
+    form.locator("input[name=target_mode][value=logit_diff]").check()
+    expect(form.locator("[data-role=target-diff]")).to_be_visible()
+    expect(form.locator("[data-role=target-tokens]")).to_be_hidden()
+    page.fill("input[name=logit_diff_a]", "mat")
+    page.fill("input[name=logit_diff_b]", "hat")
+    with page.expect_response("**/api/generations/") as refused:
+        form.locator("button[type=submit]").click()
+    assert refused.value.status == 400
+    expect(form.locator("[data-role=errors]")).to_contain_text("logit_diff: ")
+    expect(form.locator("[data-role=errors]")).to_contain_text("'hat' is not one token")
+    page.fill("input[name=logit_diff_b]", "dog")
+    with page.expect_response("**/api/generations/") as answer:
+        form.locator("button[type=submit]").click()
+    assert answer.value.status == 202, answer.value.text()
+    assert answer.value.request.post_data_json["logit_diff"] == ["mat", "dog"]
+
+    # Back to the default: the salient settings are sent again.
+    form.locator("input[name=target_mode][value=salient]").check()
+    assert salient.is_enabled()
+    with page.expect_response("**/api/generations/") as answer:
+        form.locator("button[type=submit]").click()
+    sent = answer.value.request.post_data_json
+    assert "targets" not in sent and "logit_diff" not in sent and sent["max_n_logits"] == 10
+    assert page.errors == []

@@ -69,3 +69,30 @@ def frozen_run(
         handle.remove()
     inputs = [live[f"blocks.{i}.{tc.feature_input_hook}"][0] for i in range(model.cfg.n_layers)]
     return inputs, final["x"][0]
+
+
+def source_delta(rm, result, comp, col):
+    """The (out_deltas, embed_delta) that switch on source node `col`."""
+    m, L, P, d = result.n_features, result.n_layers, result.n_pos, rm.cfg.d_model
+    zeros = lambda: torch.zeros(P, d, dtype=torch.float64)  # noqa: E731
+    if col < m:
+        active = int(result.selected_features[col])
+        layer, pos, idx = result.active_features[active].tolist()
+        dec = (
+            rm.transcoders.decoder_rows(layer, torch.tensor([idx]))[0]
+            * result.activation_values[active].double()
+        )
+        deltas = {}
+        for j in range(dec.shape[0]):  # a CLT feature writes to every later layer
+            deltas[layer + j] = zeros()
+            deltas[layer + j][pos] = dec[j]
+        return deltas, None
+    if col < m + L * P:
+        layer, pos = divmod(col - m, P)
+        delta = zeros()
+        delta[pos] = comp.errors[layer, pos]
+        return {layer: delta}, None
+    pos = col - m - L * P
+    delta = zeros()
+    delta[pos] = comp.token_vectors[pos]
+    return None, delta

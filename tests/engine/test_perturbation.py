@@ -14,7 +14,7 @@ import torch
 
 from inference_worker.engine import attribute
 from inference_worker.engine.components import compute_components
-from tests.engine.frozen_reference import frozen_run
+from tests.engine.frozen_reference import frozen_run, source_delta
 
 PROMPT = "the capital of France is Paris and the capital of Texas is"
 
@@ -28,33 +28,6 @@ def _targets(rm, result, inputs, final):
     directions = (W_U[:, result.logit_tokens] - W_U.mean(-1, keepdim=True)).T
     values.extend(directions @ final[-1])
     return torch.stack(values)
-
-
-def _source_delta(rm, result, comp, col):
-    """The (out_deltas, embed_delta) that switch on source node `col`."""
-    m, L, P, d = result.n_features, result.n_layers, result.n_pos, rm.cfg.d_model
-    zeros = lambda: torch.zeros(P, d, dtype=torch.float64)  # noqa: E731
-    if col < m:
-        active = int(result.selected_features[col])
-        layer, pos, idx = result.active_features[active].tolist()
-        dec = (
-            rm.transcoders.decoder_rows(layer, torch.tensor([idx]))[0]
-            * result.activation_values[active].double()
-        )
-        deltas = {}
-        for j in range(dec.shape[0]):  # a CLT feature writes to every later layer
-            deltas[layer + j] = zeros()
-            deltas[layer + j][pos] = dec[j]
-        return deltas, None
-    if col < m + L * P:
-        layer, pos = divmod(col - m, P)
-        delta = zeros()
-        delta[pos] = comp.errors[layer, pos]
-        return {layer: delta}, None
-    pos = col - m - L * P
-    delta = zeros()
-    delta[pos] = comp.token_vectors[pos]
-    return None, delta
 
 
 @pytest.mark.parametrize("arch", ["gemma2", "llama"])
@@ -75,7 +48,7 @@ def test_it_matches_perturbations_for_every_edge_kind(replacement_models, arch, 
     scale = dense.abs().max()
     checked = {"feature": 0, "error": 0, "token": 0}
     for col in features + errors + tokens_cols:
-        out_deltas, embed_delta = _source_delta(rm, result, comp, col)
+        out_deltas, embed_delta = source_delta(rm, result, comp, col)
         effect = (
             _targets(
                 rm, result, *frozen_run(rm, tokens, out_deltas=out_deltas, embed_delta=embed_delta)

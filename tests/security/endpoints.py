@@ -141,6 +141,13 @@ def _collab(w: World) -> str:
     return f"{_g(w)}collaborators/{w.collaborator.pk}/"
 
 
+def _public_twin(w: World) -> str:
+    """A public graph of the world graph's model, someone else's."""
+    return GraphFactory(
+        owner=w.users["outsider"], model_id=w.graph.model_id, visibility="public"
+    ).pk
+
+
 def _newcomer(w: World) -> Call:
     UserFactory(username="newcomer")
     return Call(f"{_g(w)}collaborators/", {"user": "newcomer", "role": "viewer"})
@@ -220,6 +227,14 @@ ROUTES: dict[str, dict[str, Rule]] = {
     "graphs/public/": {"GET": anyone(fixed("/graphs/public/"))},
     "graphs/upload/": {"GET": signed_in(fixed("/graphs/upload/"), page=True)},
     "graphs/<graph_id>/": {"GET": sees_graph(lambda w: Call(f"/graphs/{w.graph.pk}/"), page=True)},
+    "graphs/<graph_id>/compare/": {
+        "GET": sees_graph(lambda w: Call(f"/graphs/{w.graph.pk}/compare/"), page=True)
+    },
+    "graphs/<graph_id>/compare/<other_id>/": {
+        "GET": sees_graph(
+            lambda w: Call(f"/graphs/{w.graph.pk}/compare/{_public_twin(w)}/"), page=True
+        )
+    },
     "validate/": {"GET": anyone(fixed("/validate/"))},
     "generations/<job_id>/": {
         "GET": Rule(OWNER, (200,), lambda w: Call(f"/generations/{w.job.pk}/"), own=True, page=True)
@@ -275,6 +290,10 @@ ROUTES: dict[str, dict[str, Rule]] = {
     },
     "api/graphs/<pk>/data/": {"GET": sees_graph(lambda w: Call(f"{_g(w)}data/"))},
     "api/graphs/<graph_id>/activity/": {"GET": sees_graph(lambda w: Call(f"{_g(w)}activity/"))},
+    "api/graphs/<graph_id>/compare/<other_id>/": {
+        # Against a public graph of the same model: the world graph's visibility decides.
+        "GET": sees_graph(lambda w: Call(f"{_g(w)}compare/{_public_twin(w)}/"))
+    },
     # --- API: subgraphs (the target is the editor's) ---
     "api/graphs/<graph_pk>/subgraphs/": {
         "GET": sees_graph(lambda w: Call(f"{_g(w)}subgraphs/")),

@@ -13,4 +13,6 @@ class AccountsConfig(AppConfig):
         # login_limits: the receiver counting failed logins for the brute-force brake;
         # ws_auth: the receiver closing the websockets of a revoked API token, in every process
         # that may revoke one (server, admin, management commands).
-        from webapp.accounts import login_limits, schema, ws_auth  # noqa: F401
+        from webapp.accounts import login_limits, schema, token_cache, ws_auth  # noqa: F401
+
+        token_cache.connect_receivers()

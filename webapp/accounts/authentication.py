@@ -1,6 +1,7 @@
 """REST authentication by personal API token: `Authorization: Bearer <token>`.
 
-Every request looks the token up again, so a revocation takes effect on the very next request.
+Every request looks the token up again (in the shared cache, then the database:
+webapp/accounts/token_cache.py), so a revocation takes effect on the very next request.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
+from webapp.accounts import token_cache
 from webapp.accounts.models import VISIBLE_PREFIX_LENGTH, ApiToken, generate_token, hash_token
 
 # last_used_at is informative; rewriting it on every request would turn each API read into a write.
@@ -50,8 +51,9 @@ def revoke_token(token: ApiToken) -> ApiToken:
     revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
-    token.refresh_from_db(fields=["revoked_at"])
+    token.refresh_from_db(fields=["revoked_at", "secret_hash"])
     if revoked:
+        token_cache.forget([token.secret_hash])
         token_id = token.pk
         transaction.on_commit(lambda: token_revoked.send(sender=ApiToken, token_id=token_id))
     return token
@@ -59,16 +61,20 @@ def revoke_token(token: ApiToken) -> ApiToken:
 
 def user_for_token(plaintext: str) -> tuple[AbstractBaseUser, ApiToken] | None:
     """The active user a token belongs to, or None for an unknown, revoked or disabled one."""
-    token = (
-        ApiToken.objects.active()
-        .select_related("user")
-        .filter(secret_hash=hash_token(plaintext))
-        .first()
-    )
-    if token is None or not token.user.is_active:
+    digest = hash_token(plaintext)
+    token, cacheable = token_cache.lookup(digest)
+    if token is None:
+        token = ApiToken.objects.active().select_related("user").filter(secret_hash=digest).first()
+        if token is None:
+            return None
+        if cacheable:
+            token_cache.store(digest, token)
+    if not token.user.is_active:
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+        if cacheable:
+            token_cache.store(digest, token)
     return token.user, token

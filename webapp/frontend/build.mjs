@@ -17,6 +17,8 @@ const entryPoints = {
   "explorer/scores.worker": src("scores.worker.js"),
   "explorer/upload": src("upload.js"),
   "explorer/collab": src("collab.js"),
+  "explorer/compare": src("compare.js"),
+  "explorer/compare-style": src("compare.css"),
   "explorer/explorer-style": src("explorer.css"),
   "pages/generate": src("pages/generate.js"),
   "pages/validator": src("pages/validator.js"),

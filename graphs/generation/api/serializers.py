@@ -5,12 +5,45 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.text import slugify
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from graphs.generation.registry import SETTING_NAMES, all_entries, get_entry
 from graphs.models import Visibility
 
 MAX_PROMPT_CHARS = 4000
+
+
+MAX_TARGETS = 50
+MAX_TOKEN_CHARS = 100
+# Settings that only say how the salient logits are chosen: meaningless with chosen targets.
+SALIENT_SETTINGS = ("max_n_logits", "desired_logit_prob")
+
+
+@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "integer", "minimum": 0}]})
+class TokenField(serializers.Field):
+    """A token of the model's vocabulary: its id (a JSON integer) or its text (a JSON string)."""
+
+    default_error_messages = {
+        "type": "a token is a string or an integer id, not {kind}",
+        "negative": "a token id cannot be negative",
+        "empty": "a token cannot be empty",
+        "long": f"a token has at most {MAX_TOKEN_CHARS} characters",
+    }
+
+    def to_internal_value(self, data: Any) -> int | str:
+        if isinstance(data, bool) or not isinstance(data, (int, str)):
+            self.fail("type", kind=type(data).__name__)
+        if isinstance(data, int) and data < 0:
+            self.fail("negative")
+        if isinstance(data, str) and not data:
+            self.fail("empty")
+        if isinstance(data, str) and len(data) > MAX_TOKEN_CHARS:
+            self.fail("long")
+        return data
+
+    def to_representation(self, value: int | str) -> int | str:
+        return value
 
 
 class GenerationRequestSerializer(serializers.Serializer):
@@ -24,6 +57,13 @@ class GenerationRequestSerializer(serializers.Serializer):
     max_feature_nodes = serializers.IntegerField(required=False)
     node_threshold = serializers.FloatField(required=False)
     edge_threshold = serializers.FloatField(required=False)
+    # Attribution targets other than the salient logits: chosen tokens, or one logit difference.
+    targets = serializers.ListField(
+        child=TokenField(), min_length=1, max_length=MAX_TARGETS, required=False
+    )
+    logit_diff = serializers.ListField(
+        child=TokenField(), min_length=2, max_length=2, required=False
+    )
 
     def validate_model(self, value: str) -> str:
         if get_entry(value) is None:
@@ -46,6 +86,17 @@ class GenerationRequestSerializer(serializers.Serializer):
             if not spec.minimum <= value <= spec.maximum:
                 errors[name] = f"must be between {spec.minimum} and {spec.maximum} for {entry.id}"
             values[name] = spec.kind(value)
+        chosen = [name for name in ("targets", "logit_diff") if name in attrs]
+        if len(chosen) == 2:
+            errors["logit_diff"] = "cannot be used together with targets; send one of them"
+        if chosen:
+            for name in SALIENT_SETTINGS:
+                if name in attrs:
+                    errors[name] = (
+                        f"only applies to the salient logits; leave it out with {chosen[0]}"
+                    )
+                values.pop(name)
+            values[chosen[0]] = attrs[chosen[0]]
         if errors:
             raise serializers.ValidationError(errors)
         attrs["entry"] = entry

@@ -77,6 +77,7 @@ def _identical(user, key: str, visibility: str) -> GenerationJob | None:
 def start_generation(user, req: GenerationRequest) -> Submitted:
     entry = req.entry
     n_tokens = tokens.check_prompt_length(entry, req.prompt)
+    tokens.check_targets(entry, req.settings)
     # One submission per user at a time: quota counts cannot race past the limit.
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     key = request_key(entry.id, req.prompt, req.settings)

@@ -64,3 +64,53 @@ def check_prompt_length(entry: ModelEntry, prompt: str) -> int | None:
             f"prompt has {n_tokens} tokens; the limit for {entry.id} is {entry.max_prompt_tokens}",
         )
     return n_tokens
+
+
+def check_targets(entry: ModelEntry, settings: dict) -> None:
+    """Raises InvalidInput on `targets` or `logit_diff` when a token is not one token of the
+    model's vocabulary (a string that splits, or reads as the unknown token; an id out of
+    range), is given twice, or the two tokens of a logit difference are the same. The engine's
+    rule (inference_worker/engine/targets.py); where no tokenizer is at hand here the worker
+    enforces it and the job fails with the same message."""
+    for field in ("targets", "logit_diff"):
+        given = settings.get(field)
+        if not given:
+            continue
+        tokenizer = _tokenizer(entry.tokenizer or entry.model)
+        if tokenizer is None:
+            return
+        ids = [_target_id(tokenizer, entry, field, token) for token in given]
+        repeated = next((n for n, i in enumerate(ids) if i in ids[:n]), None)
+        if repeated is not None:
+            message = (
+                "a logit difference needs two different tokens"
+                if field == "logit_diff"
+                else f"target token {tokenizer.decode([ids[repeated]])!r} is given twice"
+            )
+            raise InvalidInput.on_field(field, message)
+
+
+def _target_id(tokenizer: Tokenizer, entry: ModelEntry, field: str, token: int | str) -> int:
+    if isinstance(token, int):
+        size = tokenizer.get_vocab_size(with_added_tokens=True)
+        if token >= size:
+            raise InvalidInput.on_field(
+                field, f"target token id {token} is not in [0, {size}) for {entry.id}"
+            )
+        return token
+    ids = tokenizer.encode(token, add_special_tokens=False).ids
+    unknown_text = getattr(tokenizer.model, "unk_token", None)
+    unknown = tokenizer.token_to_id(unknown_text) if unknown_text else None
+    if len(ids) != 1 or (ids[0] == unknown and token != unknown_text):
+        pieces = [tokenizer.decode([i]) for i in ids]
+        why = (
+            "it reads as the unknown token"
+            if len(ids) == 1
+            else f"it splits into {pieces}"
+            if ids
+            else "it encodes to nothing"
+        )
+        raise InvalidInput.on_field(
+            field, f"target token {token!r} is not one token of {entry.id}'s vocabulary ({why})"
+        )
+    return ids[0]

@@ -252,7 +252,7 @@ export class LinkGraph {
       const n = model.nodes[i];
       const x = px[i];
       const y = py[i];
-      c.fillStyle = NODE_FILL[n.kind];
+      c.fillStyle = this.cb.fill?.(n) || NODE_FILL[n.kind];
       c.strokeStyle = n.kind === "error" ? "rgba(120,120,120,0.5)" : "#555";
       c.lineWidth = 0.6;
       c.beginPath();

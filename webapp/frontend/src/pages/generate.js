@@ -23,9 +23,64 @@ function showPreview(form, answer) {
     box.append(el("p", { class: "warning", "data-role": "unknown-tokens", text: `${which} unknown to this model's vocabulary (shown as <unk>): the model sees only a placeholder there, and so will the graph.` }));
   }
   for (const token of answer.tokens) box.append(el("span", { class: "tok", text: token }));
-  const next = answer.top_next.map((t) => `${JSON.stringify(t.token)} ${(100 * t.prob).toFixed(1)}%`).join("  ");
-  box.append(el("span", { class: "next", text: `next: ${next}` }));
+  // Each next token is a button that makes it a target (the form's own choice of mode).
+  const next = el("span", { class: "next", text: "next: " });
+  answer.top_next.forEach((t, i) => {
+    if (i > 0) next.append("  ");
+    const label = `${JSON.stringify(t.token)} ${(100 * t.prob).toFixed(1)}%`;
+    next.append(el("button", { type: "button", class: "link", "data-token": t.token, text: label, title: "use as a target", onclick: () => useAsTarget(form, t.token) }));
+  });
+  box.append(next);
   box.hidden = false;
+}
+
+// Attribution targets: the salient logits (the default), chosen tokens or a logit difference.
+// With chosen targets the salient-logit settings mean nothing, so they are disabled and unsent.
+const SALIENT_SETTINGS = ["max_n_logits", "desired_logit_prob"];
+
+function targetMode(form) {
+  return form.elements.target_mode.value || "salient";
+}
+
+function showTargetMode(form) {
+  const mode = targetMode(form);
+  form.querySelector("[data-role=target-tokens]").hidden = mode !== "tokens";
+  form.querySelector("[data-role=target-diff]").hidden = mode !== "logit_diff";
+  form.querySelector("[data-role=target-help]").hidden = mode === "salient";
+  for (const name of SALIENT_SETTINGS) {
+    const input = form.querySelector(`[data-role=settings] input[name=${name}]`);
+    if (input) input.disabled = mode !== "salient";
+  }
+}
+
+function useAsTarget(form, token) {
+  if (targetMode(form) === "salient") form.elements.target_mode.value = "tokens";
+  if (targetMode(form) === "tokens") {
+    const area = form.elements.targets;
+    const lines = area.value.split("\n").filter((line) => line !== "");
+    if (!lines.includes(token)) lines.push(token);
+    area.value = lines.join("\n");
+  } else {
+    const [a, b] = [form.elements.logit_diff_a, form.elements.logit_diff_b];
+    (a.value === "" || b.value !== "" ? a : b).value = token;
+  }
+  showTargetMode(form);
+}
+
+// A line is a token's text, kept exactly (spaces count); "#123" is the token id 123.
+function tokenOf(text) {
+  const id = /^#(\d+)$/.exec(text);
+  return id ? Number(id[1]) : text;
+}
+
+function targetFields(form) {
+  const mode = targetMode(form);
+  if (mode === "tokens") {
+    const lines = form.elements.targets.value.replace(/\r/g, "").split("\n").filter((line) => line !== "");
+    return { targets: lines.map(tokenOf) };
+  }
+  if (mode === "logit_diff") return { logit_diff: [tokenOf(form.elements.logit_diff_a.value), tokenOf(form.elements.logit_diff_b.value)] };
+  return {};
 }
 
 async function setUp(root) {
@@ -66,8 +121,13 @@ async function setUp(root) {
     settingInputs(form.querySelector("[data-role=settings]"), entry);
     form.querySelector("[data-role=model-help]").textContent = `At most ${entry.max_prompt_tokens} prompt tokens · ${entry.weights_source}`;
   };
-  select.addEventListener("change", refresh);
+  select.addEventListener("change", () => {
+    refresh();
+    showTargetMode(form);
+  });
   refresh();
+  for (const radio of form.querySelectorAll("input[name=target_mode]")) radio.addEventListener("change", () => showTargetMode(form));
+  showTargetMode(form);
 
   form.querySelector("[data-role=preview]").addEventListener("click", async () => {
     const box = form.querySelector("[data-role=tokens]");
@@ -92,7 +152,8 @@ async function setUp(root) {
       visibility: form.elements.visibility.value,
       fresh: form.elements.fresh.checked,
     };
-    for (const input of form.querySelectorAll("[data-role=settings] input")) body[input.name] = Number(input.value);
+    for (const input of form.querySelectorAll("[data-role=settings] input:not(:disabled)")) body[input.name] = Number(input.value);
+    Object.assign(body, targetFields(form));
     const button = form.querySelector("button[type=submit]");
     button.disabled = true;
     try {
