@@ -23,6 +23,7 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py ensure_demo_user
 	$(PY) manage.py load_demo_features
+	$(PY) manage.py explain_offline
 	$(PY) manage.py load_demo_graphs
 	$(PY) manage.py runserver 127.0.0.1:8000
 

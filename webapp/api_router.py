@@ -10,6 +10,7 @@ from graphs.api.subgraphs import SubgraphViewSet
 from graphs.api.urls import urlpatterns as graph_urlpatterns
 from graphs.collab.api import COLLABORATOR_ROUTE, CollaboratorViewSet
 from graphs.collab.urls import api_urlpatterns as collab_urlpatterns
+from graphs.explanations.api.urls import urlpatterns as explanation_urlpatterns
 from graphs.features.api.urls import urlpatterns as feature_urlpatterns
 from graphs.generation.api.urls import urlpatterns as generation_urlpatterns
 from graphs.generation.api.views import GenerationViewSet
@@ -25,6 +26,7 @@ router.register("generations", GenerationViewSet, basename="generation")
 urlpatterns = [
     *graph_urlpatterns,
     *feature_urlpatterns,
+    *explanation_urlpatterns,
     *generation_urlpatterns,
     *collab_urlpatterns,
     *router.urls,

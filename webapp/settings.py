@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "graphs.generation",
     "graphs.collab",
     "graphs.features",
+    "graphs.explanations",
 ]
 
 MIDDLEWARE = [

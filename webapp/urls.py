@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/", include("webapp.accounts.api")),
     path("api/", include("webapp.api_router")),
     path("", include("graphs.urls")),
+    path("", include("graphs.explanations.urls")),
     path("", include("graphs.generation.urls")),
 ]
 

@@ -73,6 +73,20 @@ class ModelEntry:
     # The model id the stored graphs carry (metadata.scan, the row's model), when it should not be
     # what the transcoders' config says: graphs from the form and the featured ones then agree.
     scan: str | None = None
+    # Where the features of this entry's transcoder set are keyed (dashboards, explanations):
+    # our model id (default: `scan`, else `id`) and our source-set id (default: the engine's
+    # transcoder ref). Entries sharing a model share `features_model`.
+    features_model: str | None = None
+    source_set: str | None = None
+    # The same set on Neuronpedia: its model id and the suffix of its layer strings
+    # ("12-gemmascope-transcoder-16k" -> "gemmascope-transcoder-16k"); None when it has none.
+    neuronpedia_model: str | None = None
+    neuronpedia_source_set: str | None = None
+
+    @property
+    def feature_set(self) -> tuple[str, str]:
+        """(model id, source-set id) under which this entry's features are stored."""
+        return (self.features_model or self.scan or self.id, self.source_set or self.transcoders)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -83,6 +97,21 @@ class ModelEntry:
             "weights_source": self.weights_source,
             "settings": {name: spec.as_dict() for name, spec in self.settings.items()},
         }
+
+
+# Neuronpedia's `clt-hp` source set is the 2.5M-feature CLT (its graph server names that repo);
+# the smaller 426k CLT has other feature indices, so it gets a source set of its own and no link.
+_NEURONPEDIA_CLT_REPO = "mntss/clt-gemma-2-2b-2.5M"
+
+
+def _clt_feature_set(transcoders: str) -> dict[str, str | None]:
+    if transcoders.rstrip("/").endswith(_NEURONPEDIA_CLT_REPO):
+        return {
+            "source_set": "clt-hp",
+            "neuronpedia_model": "gemma-2-2b",
+            "neuronpedia_source_set": "clt-hp",
+        }
+    return {"source_set": "clt-426k" if "426k" in transcoders else "clt"}
 
 
 def _builtin() -> list[ModelEntry]:
@@ -103,6 +132,7 @@ def _builtin() -> list[ModelEntry]:
             tokenizer=str(DEMO_MODEL_DIR),
             max_prompt_tokens=32,  # the demo model's whole context (n_ctx)
             scan="demo",
+            source_set="demo",
             settings=_default_settings(max_feature_nodes=500),
         ),
         ModelEntry(
@@ -115,6 +145,10 @@ def _builtin() -> list[ModelEntry]:
             tokenizer=gemma,
             device=gpu,
             dtype="bfloat16",
+            features_model="gemma-2-2b",
+            source_set="gemmascope-transcoder-16k",
+            neuronpedia_model="gemma-2-2b",
+            neuronpedia_source_set="gemmascope-transcoder-16k",
         ),
         ModelEntry(
             id="gemma-2-2b-clt",
@@ -126,6 +160,8 @@ def _builtin() -> list[ModelEntry]:
             tokenizer=gemma,
             device=gpu,
             dtype="bfloat16",
+            features_model="gemma-2-2b",
+            **_clt_feature_set(gemma_clt),
         ),
         ModelEntry(
             id="llama-3.2-1b",
@@ -137,6 +173,8 @@ def _builtin() -> list[ModelEntry]:
             tokenizer=llama,
             device=gpu,
             dtype="bfloat16",
+            features_model="llama-3.2-1b",
+            source_set="relu-skip-transcoders",
         ),
     ]
 

@@ -28,6 +28,8 @@ from typing import Any
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from graphs.collab.models import Collaborator, Role
+from graphs.explanations import methods as explanation_methods
+from graphs.explanations.models import Explanation
 from graphs.features.ids import cantor_pair
 from graphs.features.models import Feature, PublicFeatureSet
 from graphs.generation.models import GenerationJob
@@ -99,6 +101,21 @@ def public_feature() -> Feature:
         graph=None,
         defaults={"dashboard": {"top_logits": []}},
     )[0]
+
+
+def owners_explanation(w: World) -> Explanation:
+    """A human explanation written by the owner persona (its author)."""
+    owner = w.users["owner"]
+    found = Explanation.objects.filter(author=owner).first()
+    return found or Explanation.objects.create(
+        model_id="demo",
+        source_set="demo",
+        layer=0,
+        index=3,
+        description="the owner's",
+        method=explanation_methods.HUMAN,
+        author=owner,
+    )
 
 
 @dataclass(frozen=True)
@@ -182,6 +199,25 @@ def signed_in(call, ok=(200,), **kw) -> Rule:
 
 def sees_graph(call, ok=(200,), who=EVERYONE, **kw) -> Rule:
     return Rule(who, ok, call, graph=True, **kw)
+
+
+def staff_only(call, ok=(200,)) -> Rule:
+    """None of the personas is staff: every one of them is refused. `ok` is what a staff user
+    gets (the CSRF test sends as one)."""
+    return Rule(frozenset(), ok, call)
+
+
+def _explanation(w: World) -> str:
+    return f"/api/explanations/{owners_explanation(w).pk}/"
+
+
+_NEW_EXPLANATION = {
+    "model": "demo",
+    "source_set": "demo",
+    "layer": 0,
+    "index": 4,
+    "description": "x",
+}
 
 
 INVALID_GRAPH = {"not": "a graph"}
@@ -349,6 +385,43 @@ ROUTES: dict[str, dict[str, Rule]] = {
     },
     "api/graphs/<graph_id>/features/<layer>/<index>/": {
         "GET": sees_graph(lambda w: Call(f"{_g(w)}features/0/1/"))
+    },
+    # --- explanations: pages and API ---
+    "search/": {"GET": anyone(fixed("/search/?q=austin"))},
+    "features/<model_id>/<source_set>/<layer>/<index>/": {
+        "GET": anyone(fixed("/features/demo/demo/0/3/")),
+        # Adds the signed-in user's explanation, then back to the page.
+        "POST": signed_in(
+            fixed("/features/demo/demo/0/3/", {"description": "x"}, json=False),
+            ok=(302,),
+            page=True,
+        ),
+    },
+    "api/explanations/": {
+        "GET": anyone(fixed("/api/explanations/?model=demo&source_set=demo&layer=0&index=3")),
+        "POST": signed_in(fixed("/api/explanations/", _NEW_EXPLANATION), ok=(201,)),
+    },
+    "api/explanations/search/": {"GET": anyone(fixed("/api/explanations/search/?q=owner"))},
+    "api/explanations/import/": {
+        "POST": staff_only(fixed("/api/explanations/import/", []), ok=(201,))
+    },
+    "api/explanations/autointerp/": {
+        "GET": staff_only(fixed("/api/explanations/autointerp/")),
+        # Unconfigured endpoint (503) or no source set (400): both after the staff check.
+        "POST": staff_only(
+            fixed("/api/explanations/autointerp/", {"model": "demo"}), ok=(400, 503)
+        ),
+    },
+    "api/explanations/autointerp/<pk>/": {
+        "GET": staff_only(fixed("/api/explanations/autointerp/none/")),
+    },
+    "api/explanations/<pk>/": {
+        "GET": anyone(lambda w: Call(_explanation(w))),
+        "PATCH": Rule(OWNER, (200,), lambda w: Call(_explanation(w), {"description": "edited"})),
+        "DELETE": Rule(OWNER, (204,), lambda w: Call(_explanation(w))),
+    },
+    "api/graphs/<graph_id>/explanations/": {
+        "GET": sees_graph(lambda w: Call(f"{_g(w)}explanations/"))
     },
 }
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from graphs.errors import GraphRejected
+from graphs.explanations.services.graph_labels import fill_clerps
 from graphs.generation.models import GenerationJob
+from graphs.generation.registry import get_entry
 from graphs.models import Graph, Source
 from graphs.services.uploads import SLUG_MAX, TITLE_MAX, create_graph_from_document
 
@@ -27,6 +29,10 @@ def _with_job_metadata(graph_json: dict[str, Any], extra: dict[str, Any]) -> Non
 def store_job_graph(job: GenerationJob, graph_json: dict[str, Any]) -> Graph:
     """Raises GraphRejected (nothing stored) if the engine produced an invalid graph."""
     _with_job_metadata(graph_json, job.graph_metadata)
+    entry = get_entry(job.model_id)
+    if entry is not None:
+        # Feature nodes carry their default explanation as the label viewers show.
+        fill_clerps(graph_json, *entry.feature_set)
     scan = str(graph_json.get("metadata", {}).get("scan", ""))
     # Fresh runs of one prompt share a slug; each job's own variant is unique (its random id), so
     # two workers finishing at once cannot race for the same one.
