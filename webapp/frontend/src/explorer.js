@@ -5,6 +5,7 @@ import { api } from "./api.js";
 import { ConnectionsPanel } from "./connections.js";
 import { el, onReady } from "./dom.js";
 import { FeatureStore, renderDetails } from "./features.js";
+import { loadExplanations } from "./explanations.js";
 import { downloadJson, renderInfo, ScoresClient } from "./info.js";
 import { LabelEditor } from "./labels.js";
 import { LinkGraph } from "./linkgraph.js";
@@ -52,6 +53,8 @@ async function mount(root) {
     return;
   }
   timings.dataLoaded = performance.now();
+  // Feature explanations load beside the first render and relabel the graph when they arrive.
+  const explanationsLoaded = loadExplanations(cfg.apiBase, cfg.graphId);
   const model = buildModel(graph);
   timings.modelBuilt = performance.now();
   const state = new ExplorerState(model, defaultThreshold(model.meta));
@@ -186,7 +189,7 @@ async function mount(root) {
     showDetails();
     if (viewChanged || what === "pins" || what === "all") requestScores();
     else if (what === "threshold") showInfo();
-    if (what === "pins" || what === "supernodes" || what === "all") steer.render();
+    if (what === "pins" || what === "supernodes" || what === "labels" || what === "all") steer.render();
     updateUrl();
   });
 
@@ -228,6 +231,11 @@ async function mount(root) {
   root.dataset.state = "ready";
   saved.refresh();
   features.prefetch(linkGraph.visibleIndices.map((i) => model.nodes[i]));
+  let explanationsState = "loading";
+  explanationsLoaded.then((explanations) => {
+    explanationsState = explanations ? "loaded" : "none";
+    if (explanations) state.setExplanations(explanations);
+  });
 
   window.__explorer = {
     ready: true,
@@ -251,6 +259,9 @@ async function mount(root) {
     clientPoint: (id) => linkGraph.clientPoint(id),
     grouping: () => state.grouping,
     steerLast: () => (steer.last ? JSON.parse(JSON.stringify(steer.last)) : null),
+    explanations: () => explanationsState,
+    // Labels written beside nodes: text and box (drawing coordinates, text vertically centred on y).
+    nodeLabels: () => (linkGraph.nodeLabels || []).map((l) => ({ ...l })),
   };
 }
 

@@ -19,6 +19,7 @@ export const GEOM = {
   tokenFont: 7, // px per character of the prompt-token labels (12px monospace)
   tokenChars: 12,
   flatChars: 5, // a level token label shows at least this many characters
+  labelBand: 14, // bands at least this tall have room for labels beside nodes
 };
 
 function importance(a, b) {
@@ -125,6 +126,7 @@ export function computeLayout(model, mask, box, measure = (t) => 6 * t.length) {
     bands.push({ band: b, y0: y1 - bandH, y1 });
   }
 
+  const labelRoom = new Float64Array(model.nodes.length); // px free right of a node, for its label
   const px = new Float64Array(model.nodes.length).fill(Number.NaN);
   const py = new Float64Array(model.nodes.length).fill(Number.NaN);
   const radius = Math.min(r, nodeRadius(bandH));
@@ -151,7 +153,12 @@ export function computeLayout(model, mask, box, measure = (t) => 6 * t.length) {
       px[n.i] = col.x0 + GEOM.pad + (inner - inRow * stepX) / 2 + (slot + 0.5) * stepX;
       py[n.i] = yMid + (row - (nRows - 1) / 2) * stepY;
     });
+    // A cell of one row leaves room right of its last node for that node's label.
+    if (nRows === 1 && bandH >= GEOM.labelBand) {
+      const last = list[list.length - 1];
+      labelRoom[last.i] = col.x1 - 2 - (px[last.i] + radius + 3);
+    }
   }
   const logitLabels = placeLogitLabels(labels, px, bands[nBands - 1].y0, GEOM.left, width - 2);
-  return { columns, bands, bandH, width, height, px, py, radius, mask, top, bottom, tokensFlat, logitLabels };
+  return { columns, bands, bandH, width, height, px, py, radius, mask, top, bottom, tokensFlat, logitLabels, labelRoom };
 }

@@ -10,6 +10,22 @@ import { visibleMask } from "./model.js";
 const WIDTH_BINS = 6;
 const TOKEN_CHARS = 12;
 
+const NODE_LABEL_FONT = "9px system-ui, sans-serif";
+const MIN_LABEL_ROOM = 30;
+
+// The longest prefix of `text` (with an ellipsis when cut) no wider than `room`.
+function fitText(c, text, room) {
+  if (c.measureText(text).width <= room) return text;
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (c.measureText(`${text.slice(0, mid)}…`).width <= room) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo >= 3 ? `${text.slice(0, lo).trimEnd()}…` : "";
+}
+
 function tokenText(tok) {
   const text = JSON.stringify(tok ?? "").slice(1, -1);
   return text.length > TOKEN_CHARS ? `${text.slice(0, TOKEN_CHARS - 1)}…` : text;
@@ -274,6 +290,7 @@ export class LinkGraph {
         c.stroke();
       }
     }
+    this.drawNodeLabels(c);
     // Output tokens above the logit nodes, slanted, never overlapping (logit-labels.js); a
     // label pushed away from its node gets a leader line.
     c.font = LABEL_FONT;
@@ -296,6 +313,31 @@ export class LinkGraph {
       c.restore();
     }
     c.textAlign = "start";
+  }
+
+  // Feature labels beside their nodes where the layout left room (the last node of a one-row
+  // cell), cut to fit with an ellipsis; layer/index defaults say nothing and are not written.
+  drawNodeLabels(c) {
+    const { model, layout, state } = this;
+    const { px, py, radius: r, labelRoom } = layout;
+    this.nodeLabels = [];
+    c.font = NODE_LABEL_FONT;
+    c.textBaseline = "middle";
+    c.textAlign = "left";
+    c.fillStyle = "#4a4a4a";
+    for (const i of this.visibleIndices) {
+      const room = labelRoom[i];
+      if (room < MIN_LABEL_ROOM) continue;
+      const n = model.nodes[i];
+      if (n.kind !== "feature") continue;
+      const full = state.label(n.id);
+      if (!full || full === n.defaultLabel) continue;
+      const text = fitText(c, full, room);
+      if (!text) continue;
+      const x = px[i] + r + 3;
+      c.fillText(text, x, py[i]);
+      this.nodeLabels.push({ id: n.id, text, x, y: py[i], w: c.measureText(text).width });
+    }
   }
 
   drawEdgesOf(c, i, alpha, highlightOnly) {
