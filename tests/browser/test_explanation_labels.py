@@ -144,3 +144,31 @@ def test_a_human_explanation_shows_in_the_hover_card(
     again = open_labelled(open_page, graph, personas["owner"])
     assert hover_label(again, node["node_id"]) == "jumps for the basket"
     assert again.errors == []
+
+
+def test_a_generated_graph_shows_the_live_explanation_over_its_clerp(open_page, personas):
+    """Generated here: the clerp is a snapshot of the explanation at generation; a newer default
+    explanation is what the page shows."""
+    from graphs.models.graph import Source
+    from graphs.testing import build_graph_document
+    from tests.factories import GraphFactory
+
+    document = build_graph_document(scan="demo", slug="generated-labels")
+    feature = next(n for n in document["nodes"] if n["feature_type"] == "cross layer transcoder")
+    feature["clerp"] = "snapshot at generation"
+    layer, index = feature_key(feature)
+    Explanation.objects.create(
+        model_id="demo",
+        source_set="demo",
+        layer=layer,
+        index=index,
+        description="say Austin",
+        method=methods.HUMAN,
+        author=personas["owner"],
+    )
+    graph = GraphFactory(
+        owner=personas["owner"], document=document, model_id="demo", source=Source.GENERATED
+    )
+    page = open_labelled(open_page, graph, personas["owner"])
+    assert hover_label(page, feature["node_id"]) == "say Austin"
+    assert page.errors == []
