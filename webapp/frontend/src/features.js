@@ -102,9 +102,9 @@ export function renderDetails(root, node, details, state, meta) {
   const np = neuronpediaUrl(meta, node) || (node.kind === "feature" && state.explanations?.source?.neuronpedia_url_template?.replace("{layer}", node.layer).replace("{index}", String(node.index))) || null;
   if (page || np) {
     const links = el("p", { class: "ex-fd-links" });
-    if (page) links.append(el("a", { href: page, text: "All explanations (add yours)" }));
-    if (page && np) links.append(" · ");
     if (np) links.append(el("a", { href: np, target: "_blank", rel: "noopener noreferrer", text: "Open on Neuronpedia" }));
+    if (page && np) links.append(" · ");
+    if (page) links.append(el("a", { href: page, text: "All explanations (add yours)" }));
     root.append(links);
   }
   if (!details) {
