@@ -1,10 +1,12 @@
 """Explorer rendering benchmark: loads graphs into the real explorer page in headless Chromium and
 prints time to first render, time to interactive and hover response (p50/p95).
 
-Graphs: a synthetic layered graph of 5,000 nodes and 50,000 links, and the largest real
-Neuronpedia fixture in ../shared (when present). The page is the graph page's explorer partial
-rendered by Django's template engine, served with the committed bundle by a local HTTP server
-(no database needed). Goals: first render < 1.5 s, hover < 50 ms.
+Graphs: a synthetic layered graph of 5,000 nodes and 50,000 links over 20 tokens; a synthetic
+26-layer x 64-token graph at Neuronpedia density (5,000 feature nodes, most in layer 0 and at the
+last positions, 50,000 links); and the real Neuronpedia graphs in ../shared (when present). The
+page is the graph page's explorer partial rendered by Django's template engine, served with the
+committed bundle by a local HTTP server (no database needed), in a 1440 x 900 window. Goals: the
+synthetic graphs interactive < 1.5 s, the real graphs < 0.5 s, hover p95 < 50 ms.
 
     python benchmarks/explorer_render.py [--runs 3] [--hovers 200] [--chromium /usr/bin/chromium]
 """
@@ -30,8 +32,20 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 def synthetic_graph(
-    n_nodes: int = 5000, n_links: int = 50000, n_tokens: int = 20, n_layers: int = 26, seed: int = 0
+    n_nodes: int = 5000,
+    n_links: int = 50000,
+    n_tokens: int = 20,
+    n_layers: int = 26,
+    seed: int = 0,
+    *,
+    n_features: int | None = None,
+    skewed: bool = False,
 ) -> dict[str, Any]:
+    """A layered graph: embeddings, one error node per (layer, position), 10 logits, features.
+
+    `n_features` fixes the number of feature nodes (else features fill up to `n_nodes`);
+    `skewed` spreads them as in Neuronpedia's graphs: most in layer 0 and at the last positions,
+    few in the middle layers and early positions."""
     rng = random.Random(seed)
     tokens = ["<bos>"] + [f" tok{i}" for i in range(1, n_tokens)]
     nodes: list[dict[str, Any]] = []
@@ -77,10 +91,20 @@ def synthetic_graph(
                     "clerp": "",
                 }
             )
+    layer_weights = [6.0 if k == 0 else 1.0 + 2.0 * k / n_layers for k in range(n_layers)]
+    ctx_weights = [
+        1.0 + (4.0 if c == n_tokens - 1 else 0.0) + c / n_tokens for c in range(n_tokens)
+    ]
+    ctx_weights[0] = 0.0
+    target = (len(nodes) + n_features) if n_features is not None else n_nodes
     index = 0
-    while len(nodes) < n_nodes:
-        layer = rng.randrange(n_layers)
-        ctx = rng.randrange(1, n_tokens)
+    while len(nodes) < target:
+        if skewed:
+            layer = rng.choices(range(n_layers), layer_weights)[0]
+            ctx = rng.choices(range(n_tokens), ctx_weights)[0]
+        else:
+            layer = rng.randrange(n_layers)
+            ctx = rng.randrange(1, n_tokens)
         index += 1
         nodes.append(
             {
@@ -121,7 +145,7 @@ def synthetic_graph(
         )
     return {
         "metadata": {
-            "slug": "synthetic-5k",
+            "slug": f"synthetic-{n_layers}x{n_tokens}",
             "scan": "bench-model",
             "prompt_tokens": tokens,
             "prompt": "".join(tokens),
@@ -201,7 +225,7 @@ HOVER_JS = """async (n) => {
 
 
 def measure(browser: Any, url: str, hovers: int) -> dict[str, Any]:
-    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
     page.goto(url)
     page.wait_for_function("window.__explorer && window.__explorer.ready", timeout=60000)
     t = page.evaluate("window.__explorer.timings")
@@ -237,11 +261,17 @@ def main() -> int:
 
     from playwright.sync_api import sync_playwright
 
-    graphs: dict[str, dict] = {"synthetic 5,000 nodes / 50,000 links": synthetic_graph()}
+    graphs: dict[str, tuple[dict, float]] = {
+        "synthetic 5,000 nodes / 50,000 links, 20 tokens": (synthetic_graph(), 1500),
+        "synthetic 26 layers x 64 tokens, 5,000 features / 50,000 links (Neuronpedia density)": (
+            synthetic_graph(n_tokens=64, n_features=5000, skewed=True, seed=1),
+            1500,
+        ),
+    }
     fixtures = ROOT.parent / "shared" / "fixtures" / "neuronpedia-graphs"
     if fixtures.is_dir():
-        largest = max(fixtures.glob("*.json"), key=lambda p: p.stat().st_size)
-        graphs[f"real fixture {largest.name}"] = json.loads(largest.read_text())
+        for path in sorted(fixtures.glob("*.json")):
+            graphs[f"real Neuronpedia graph {path.name}"] = (json.loads(path.read_text()), 500)
     load = os.getloadavg()
     print(
         f"machine: {os.cpu_count()} CPUs, load average {load[0]:.1f} (timings scale with contention)"
@@ -254,7 +284,7 @@ def main() -> int:
         base = f"http://127.0.0.1:{server.server_port}"
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=opts.chromium, args=ARGS)
-            for name, graph in graphs.items():
+            for name, (graph, interactive_goal) in graphs.items():
                 data_dir = site / "api" / "graphs" / "bench" / "data"
                 data_dir.mkdir(parents=True, exist_ok=True)
                 (data_dir / "index.html").write_text(json.dumps(graph))
@@ -279,10 +309,10 @@ def main() -> int:
                 print(
                     f"  graph JSON fetched+parsed at {med['data_loaded']:.0f} ms after navigation"
                 )
+                print(f"  first render      {med['first_render']:.0f} ms after navigation")
                 print(
-                    f"  first render      {med['first_render']:.0f} ms after navigation (goal < 1500 ms)"
+                    f"  time to interactive {med['interactive']:.0f} ms after navigation (goal < {interactive_goal:.0f} ms)"
                 )
-                print(f"  time to interactive {med['interactive']:.0f} ms after navigation")
                 print(
                     f"  hover response    p50 {med['hover_p50']:.1f} ms, p95 {med['hover_p95']:.1f} ms (goal < 50 ms; event to painted frame; hits {runs[0]['hover_hits']})"
                 )

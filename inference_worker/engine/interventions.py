@@ -3,8 +3,10 @@
 Interventions (see intervention_run.py) are given as `Intervention`s or dicts with the same
 keys. Both continuations use the same decoding (greedy at temperature 0, else sampling from a
 generator seeded with `seed`, restarted for each continuation so the two differ only by the
-steering). Each generated token comes with the top-k next-token probabilities it was drawn from;
-`last_position` holds the prompt's last position before and after the interventions.
+steering). Each generated token comes with its probability, log-probability and logit and the top-k
+next-token alternatives it was drawn from; `last_position` holds the prompt's last position before
+and after the interventions, and `changes`: for each token in either top-k, its logit and
+log-probability before and after and their differences.
 """
 
 from __future__ import annotations
@@ -79,17 +81,54 @@ def _from_dict(item, i: int) -> Intervention:
         ) from None
 
 
+def _text(rm, token: int) -> str:
+    return rm.tokenizer.decode([token]) if rm.tokenizer else str(token)
+
+
 def _top(rm, logits: torch.Tensor, k: int) -> list[dict]:
-    probs = torch.softmax(logits.double(), -1)
-    p, idx = probs.topk(k)
+    logprobs = torch.log_softmax(logits.double(), -1)
+    lp, idx = logprobs.topk(k)
     return [
         {
             "token": int(t),
-            "text": rm.tokenizer.decode([int(t)]) if rm.tokenizer else str(int(t)),
-            "prob": float(q),
+            "text": _text(rm, int(t)),
+            "prob": float(q.exp()),
+            "logprob": float(q),
+            "logit": float(logits[t]),
         }
-        for q, t in zip(p.tolist(), idx.tolist(), strict=True)
+        for q, t in zip(lp, idx.tolist(), strict=True)
     ]
+
+
+def _changes(rm, before: torch.Tensor, after: torch.Tensor, k: int) -> list[dict]:
+    """The tokens in either top-k at the prompt's last position, each with its logit, log-prob
+    and probability before and after the interventions and their changes: a steer that moves a
+    token from 99.99% to 99.57% reads as nothing in probabilities, but as a drop of several nats
+    in log-odds terms."""
+    lp_before = torch.log_softmax(before.double(), -1)
+    lp_after = torch.log_softmax(after.double(), -1)
+    tokens = list(
+        dict.fromkeys(lp_before.topk(k).indices.tolist() + lp_after.topk(k).indices.tolist())
+    )
+    out = []
+    for t in tokens:
+        side = {}
+        for name, logits, lp in (("before", before, lp_before), ("after", after, lp_after)):
+            side[name] = {
+                "logit": float(logits[t]),
+                "logprob": float(lp[t]),
+                "prob": float(lp[t].exp()),
+            }
+        out.append(
+            {
+                "token": t,
+                "text": _text(rm, t),
+                **side,
+                "delta_logit": side["after"]["logit"] - side["before"]["logit"],
+                "delta_logprob": side["after"]["logprob"] - side["before"]["logprob"],
+            }
+        )
+    return out
 
 
 def _continue(
@@ -106,7 +145,7 @@ def _continue(
     constrained,
 ) -> dict:
     gen = torch.Generator().manual_seed(seed)
-    seq, out, first = tokens.clone(), [], None
+    seq, out, first, first_logits = tokens.clone(), [], None, None
     for step in range(max(steps, 1)):
         logits = run_intervened(
             rm,
@@ -118,9 +157,11 @@ def _continue(
         ).logits[-1]
         if step == 0:
             first = _top(rm, logits, top_k)
+            first_logits = logits.detach().double().cpu()
         if steps == 0:
             break
-        probs = torch.softmax(logits.double(), -1)
+        logprobs = torch.log_softmax(logits.double(), -1)
+        probs = logprobs.exp()
         if temperature > 0:
             sample = torch.softmax(logits.double().cpu() / temperature, -1)
             token = int(torch.multinomial(sample, 1, generator=gen))
@@ -129,14 +170,16 @@ def _continue(
         out.append(
             {
                 "token": token,
-                "text": rm.tokenizer.decode([token]) if rm.tokenizer else str(token),
+                "text": _text(rm, token),
                 "prob": float(probs[token]),
+                "logprob": float(logprobs[token]),
+                "logit": float(logits[token]),
                 "top": _top(rm, logits, top_k),
             }
         )
         seq = torch.cat([seq, torch.tensor([token], device=seq.device)])
     text = "".join(step["text"] for step in out)
-    return {"tokens": out, "text": text, "first": first}
+    return {"tokens": out, "text": text, "first": first, "first_logits": first_logits}
 
 
 def intervene(
@@ -152,7 +195,7 @@ def intervene(
     seed: int = 0,
 ) -> dict:
     """Run the prompt with and without the interventions; returns
-    {"prompt_tokens", "default", "steered", "last_position": {"before", "after"}}."""
+    {"prompt_tokens", "default", "steered", "last_position": {"before", "after", "changes"}}."""
     tokens = rm.check_tokens(rm.tokenize(prompt) if isinstance(prompt, str) else prompt)
     n_ctx = rm.cfg.n_ctx
     if not 0 <= max_new_tokens <= MAX_NEW_TOKENS:
@@ -190,5 +233,9 @@ def intervene(
         "prompt_tokens": [decode(t) for t in tokens.tolist()],
         "default": {"text": default["text"], "tokens": default["tokens"]},
         "steered": {"text": steered["text"], "tokens": steered["tokens"]},
-        "last_position": {"before": default["first"], "after": steered["first"]},
+        "last_position": {
+            "before": default["first"],
+            "after": steered["first"],
+            "changes": _changes(rm, default["first_logits"], steered["first_logits"], top_k),
+        },
     }

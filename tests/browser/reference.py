@@ -1,10 +1,8 @@
 """What the explorer must show, computed independently in Python from the graph JSON.
 
 `visible_ids` is the pruning rule of the influence slider (on each node's JSON `influence`, its
-cumulative share: smaller = more important); `scores` applies the engine's replacement and
-completeness definitions (inference_worker/engine/scores.py) to a graph JSON, with the logit
-influence computed by the engine's own `influence` function; features outside a
-subgraph's kept set count as error nodes (their input rows cut, as an error node has none).
+cumulative share: smaller = more important); `scores` applies circuit-tracer's replacement and
+completeness definitions to a graph JSON in closed form (see its docstring).
 """
 
 from __future__ import annotations
@@ -13,9 +11,6 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
-import torch
-
-from inference_worker.engine.influence import influence as engine_influence
 
 ALWAYS = {"embedding", "logit"}
 
@@ -51,6 +46,16 @@ def neighbours(graph: dict[str, Any], node_id: str, visible: set[str]) -> tuple[
 
 
 def scores(graph: dict[str, Any], kept: set[str] | None = None) -> tuple[float, float]:
+    """Replacement and completeness of a graph JSON, by circuit-tracer's definitions, in closed
+    form: with N the row-normalised |adjacency| (rows = targets) and w the logit probabilities,
+    the influence of every node on the logits is w N (I - N)^-1 (one linear solve; neither the
+    engine's series nor the explorer's code is used).
+
+    replacement  = token influence / (token influence + error influence)
+    completeness = sum_i (1 - error share of row i) (influence_i + w_i) / sum_i (influence_i + w_i)
+
+    `kept`: the features of a view or subgraph; every other feature counts as an error node (its
+    input row cut, as an error node has none). None: every feature is kept."""
     ids = [n["node_id"] for n in graph["nodes"]]
     index = {nid: k for k, nid in enumerate(ids)}
     kinds = [kind(n) for n in graph["nodes"]]
@@ -65,24 +70,22 @@ def scores(graph: dict[str, Any], kept: set[str] | None = None) -> tuple[float, 
     for lk in graph["links"]:
         if lk["source"] in index and lk["target"] in index:
             adj[index[lk["target"]], index[lk["source"]]] += lk["weight"]
-    adj[error_like, :] = 0.0  # error nodes (and unkept features) have no inputs
+    adj[error_like, :] = 0.0
     absadj = np.abs(adj)
     rows = absadj.sum(axis=1, keepdims=True)
     norm = np.divide(absadj, rows, out=np.zeros_like(absadj), where=rows > 0)
     w = np.array(
         [
-            n_.get("token_prob") or 0.0 if k == "logit" else 0.0
+            (n_.get("token_prob") or 0.0) if k == "logit" else 0.0
             for n_, k in zip(graph["nodes"], kinds, strict=True)
         ]
     )
-    # logit influence = w (N + N^2 + ...), by the engine's series (which normalises the rows itself)
-    logit_influence = engine_influence(
-        torch.from_numpy(adj), torch.arange(n), n, torch.from_numpy(w), clamp=1e-10, max_iter=n + 1
-    ).numpy()
-    token = logit_influence[[k == "embedding" for k in kinds]].sum()
-    error = logit_influence[error_like].sum()
+    # x = w N (I - N)^-1  <=>  (I - N)^T x = N^T w
+    influence = np.linalg.solve((np.eye(n) - norm).T, norm.T @ w)
+    token = influence[[k == "embedding" for k in kinds]].sum()
+    error = influence[error_like].sum()
     replacement = token / (token + error)
     non_error = 1.0 - norm[:, error_like].sum(axis=1)
-    out = logit_influence + w
+    out = influence + w
     completeness = (non_error * out).sum() / out.sum()
     return float(replacement), float(completeness)

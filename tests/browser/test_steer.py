@@ -102,16 +102,23 @@ def test_a_supernode_slider_steers_and_shows_the_apis_probabilities(
     pairs = zip(answer["steered"]["tokens"], answer["default"]["tokens"], strict=True)
     differs = sum(a["token"] != b["token"] for a, b in pairs)
     assert changed.count() == differs > 0
-    cells = panel.locator(".ex-steer-next td")
-    shown = [float(cells.nth(k).get_attribute("data-prob")) for k in range(cells.count())]
-    expected = [
-        p
-        for b, a in zip(
-            answer["last_position"]["before"], answer["last_position"]["after"], strict=True
-        )
-        for p in (b["prob"], a["prob"])
-    ]
-    assert shown == expected
+    # The next token: each candidate's probabilities and the changes of its logit and log-prob.
+    rows = panel.locator(".ex-steer-next tr[data-token]")
+    changes = answer["last_position"]["changes"]
+    assert rows.count() == len(changes) > 0
+    for k, change in enumerate(changes):
+        row = rows.nth(k)
+        assert row.get_attribute("data-token") == str(change["token"])
+        cells = {
+            col: row.locator(f'td[data-col="{col}"]')
+            for col in ("before", "after", "delta-logit", "delta-logprob")
+        }
+        assert float(cells["before"].get_attribute("data-prob")) == change["before"]["prob"]
+        assert float(cells["after"].get_attribute("data-prob")) == change["after"]["prob"]
+        assert cells["delta-logit"].text_content() == signed(change["delta_logit"])
+        assert cells["delta-logprob"].text_content() == signed(change["delta_logprob"])
+    austin = next(c for c in changes if c["text"] == " Austin")
+    assert austin["delta_logit"] < 0 and austin["delta_logprob"] < 0
     assert page.evaluate("window.__explorer.steerLast().response") == answer
     shot(page, "steer-panel")
     assert not page.errors
@@ -140,6 +147,41 @@ def test_pinned_error_nodes_can_be_ablated_and_visitors_are_asked_to_sign_in(
     anonymous = open_page(graph_path(graph))
     assert "Sign in" in anonymous.text_content("#ex-steer")
     assert anonymous.locator("#ex-steer-run").count() == 0
+
+
+def signed(value: float) -> str:
+    """The panel's format of a change: sign (a minus sign, U+2212), two decimals."""
+    text = f"{abs(value):.2f}"
+    if float(text) == 0:
+        return text
+    return ("+" if value > 0 else "\u2212") + text
+
+
+def test_sliders_read_as_feature_labels_with_positions(open_page, personas, shared_dir):
+    # A real graph, where one feature is active at several positions.
+    name = "the-opposite-of-20251026-175335.json"
+    document = json.loads((shared_dir / "fixtures" / "neuronpedia-graphs" / name).read_text())
+    graph = GraphFactory(owner=personas["owner"], document=document, slug="opposite")
+    features = [n for n in document["nodes"] if n["feature_type"] == "cross layer transcoder"]
+    by_feature: dict[tuple[str, str], list[dict]] = {}
+    for n in features:
+        by_feature.setdefault((n["layer"], n["node_id"].split("_")[1]), []).append(n)
+    twice = next(nodes for nodes in by_feature.values() if len(nodes) > 1)
+    once = next(nodes[0] for nodes in by_feature.values() if len(nodes) == 1)
+    pinned = [twice[0]["node_id"], twice[1]["node_id"], once["node_id"]]
+    query = "?" + urllib.parse.urlencode(
+        {"pinnedIds": ",".join(pinned), "clerps": json.dumps([[once["node_id"], "opposites"]])}
+    )
+    page = open_page(graph_path(graph, query), personas["owner"])
+    names = page.locator("#ex-steer .ex-steer-name").all_text_contents()
+    tokens = document["metadata"]["prompt_tokens"]
+    layer, index = twice[0]["layer"], twice[0]["node_id"].split("_")[1]
+    assert len(names) == 3
+    for node in twice[:2]:  # one feature at two positions: each control says where
+        ctx = node["ctx_idx"]
+        assert f"L{layer}/{index} @{ctx} {json.dumps(tokens[ctx])}" in names
+    assert "opposites" in names  # the label the user gave, no position needed
+    assert page.errors == []
 
 
 def page_json(graph) -> str:

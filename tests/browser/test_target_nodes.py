@@ -41,8 +41,8 @@ def test_the_explorer_shows_the_target_node_and_what_it_explains(
     assert target["node_id"] in page.evaluate("window.__explorer.visibleNodeIds()")
     label = page.evaluate("id => window.__explorer.label(id)", target["node_id"])
     assert "Austin \N{MINUS SIGN} Dallas" in label
-    info = page.locator(".ex-info")
+    info = page.locator("#ex-info")
     expect(info).to_contain_text('the logit difference " Austin" \N{MINUS SIGN} " Dallas"')
-    expect(info.locator("[data-score=graph-replacement]")).not_to_have_text("computing…")
+    expect(info.locator("[data-score=view-replacement]")).not_to_have_text("computing…")
     assert "[object Object]" not in info.inner_text()
     assert page.errors == []

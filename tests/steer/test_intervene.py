@@ -6,6 +6,8 @@ import pytest
 import torch
 
 from inference_worker.engine import GENERATED, EngineError, Intervention, intervene
+from inference_worker.engine.intervention_run import clean_cache, run_intervened
+from inference_worker.engine.interventions import parse_interventions
 
 PROMPT = "the capital of Texas is"
 
@@ -23,6 +25,39 @@ def test_default_continuation_is_the_models_own_greedy_decoding(replacement_mode
     assert first["top"][0]["token"] == first["token"] and len(first["top"]) == 3
     probs = torch.softmax(rm.model(rm.tokenize(PROMPT).unsqueeze(0))[0, -1].double(), -1)
     assert out["last_position"]["before"][0]["prob"] == pytest.approx(float(probs.max()), rel=1e-9)
+
+
+def test_results_carry_logits_log_probs_and_their_changes(replacement_models):
+    rm = replacement_models("gemma2", "plt")
+    n = rm.tokenize(PROMPT).numel()
+    ivs = [
+        {"layer": 1, "feature": f, "position": n - 1, "mode": "set", "value": 20.0}
+        for f in range(6)
+    ]
+    out = intervene(rm, PROMPT, ivs, max_new_tokens=2, top_k=4)
+    seq = rm.tokenize(PROMPT)
+    for side, used in (("default", []), ("steered", parse_interventions(rm, ivs, n))):
+        logits = run_intervened(rm, seq, used, clean_cache(rm, seq)).logits[-1].double()
+        logprobs = torch.log_softmax(logits, -1)
+        first = out["last_position"]["before" if side == "default" else "after"]
+        for entry in first:
+            assert entry["logit"] == pytest.approx(float(logits[entry["token"]]), rel=1e-6)
+            assert entry["logprob"] == pytest.approx(float(logprobs[entry["token"]]), abs=1e-9)
+            assert entry["prob"] == pytest.approx(float(logprobs[entry["token"]].exp()), rel=1e-9)
+        token = out[side]["tokens"][0]
+        assert token["logprob"] == pytest.approx(float(logprobs[token["token"]]), abs=1e-9)
+        assert token["logit"] == pytest.approx(float(logits[token["token"]]), rel=1e-6)
+    changes = out["last_position"]["changes"]
+    listed = {t["token"] for t in out["last_position"]["before"] + out["last_position"]["after"]}
+    assert {c["token"] for c in changes} == listed and len(changes) == len(listed)
+    shifts = set()
+    for c in changes:
+        assert c["delta_logit"] == pytest.approx(c["after"]["logit"] - c["before"]["logit"])
+        assert c["delta_logprob"] == pytest.approx(c["after"]["logprob"] - c["before"]["logprob"])
+        # log p = logit - log Z: the two changes differ by the same log-normaliser shift for all.
+        shifts.add(round(c["delta_logit"] - c["delta_logprob"], 6))
+    assert len(shifts) == 1
+    assert any(abs(c["delta_logprob"]) > 1e-3 for c in changes)  # the steer moved something
 
 
 def test_steering_generated_tokens_reaches_new_positions(replacement_models):

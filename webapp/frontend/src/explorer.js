@@ -5,9 +5,11 @@ import { api } from "./api.js";
 import { ConnectionsPanel } from "./connections.js";
 import { el, onReady } from "./dom.js";
 import { FeatureStore, renderDetails } from "./features.js";
+import { loadExplanations } from "./explanations.js";
 import { downloadJson, renderInfo, ScoresClient } from "./info.js";
 import { LabelEditor } from "./labels.js";
 import { LinkGraph } from "./linkgraph.js";
+import { FONT as LABEL_FONT, TEXT_H as LABEL_HEIGHT } from "./logit-labels.js";
 import { buildModel, defaultThreshold, visibleMask } from "./model.js";
 import { SavedPanel } from "./saved.js";
 import { SteerPanel } from "./steer.js";
@@ -51,11 +53,12 @@ async function mount(root) {
     return;
   }
   timings.dataLoaded = performance.now();
+  // Feature explanations load beside the first render and relabel the graph when they arrive.
+  const explanationsLoaded = loadExplanations(cfg.apiBase, cfg.graphId);
   const model = buildModel(graph);
   timings.modelBuilt = performance.now();
   const state = new ExplorerState(model, defaultThreshold(model.meta));
   let scores = {};
-  let record = null;
 
   const graphBox = $(root, "#ex-graph");
   const tooltip = new Tooltip(root.querySelector(".ex-main"), state);
@@ -70,24 +73,37 @@ async function mount(root) {
   const slider = $(root, "#ex-threshold");
   const sliderOut = $(root, "#ex-threshold-value");
 
+  // Scores: the view (the nodes drawn) whenever it changes, the pinned subgraph whenever the
+  // pins do. Requests are coalesced while the slider moves; stale answers are dropped.
+  const totalFeatures = model.nodes.filter((n) => n.kind === "feature").length;
+  const viewFacts = () => {
+    const mask = linkGraph.layout?.mask;
+    let features = 0;
+    if (mask) for (const n of model.nodes) if (n.kind === "feature" && mask[n.i]) features++;
+    return { threshold: state.threshold, features, totalFeatures, pinned: state.pinned.size };
+  };
+  const showInfo = () => renderInfo(infoRoot, model, scores, viewFacts());
   const startScores = () =>
     cfg.workerUrl
       ? new ScoresClient(cfg.workerUrl, model, (r) => {
-          scores = { graph: r.graph || scores.graph, subgraph: r.subgraph };
-          renderInfo(infoRoot, model, record, scores, state.pinned.size);
+          scores = { view: r.view, subgraph: r.subgraph };
+          showInfo();
         })
       : null;
 
   const pinnedIndices = () => [...state.pinned].map((id) => model.byId.get(id).i);
   let scoresClient = null;
-  const requestScores = (withGraph) => {
+  let scoresTimer = 0;
+  const requestScores = () => {
     if (!scoresClient) return;
-    const sets = {};
-    if (withGraph || !scores.graph) sets.graph = null;
-    if (state.pinned.size) sets.subgraph = pinnedIndices();
-    scores = { graph: scores.graph };
-    renderInfo(infoRoot, model, record, scores, state.pinned.size);
-    scoresClient.request(sets);
+    scores = {};
+    showInfo();
+    clearTimeout(scoresTimer);
+    scoresTimer = setTimeout(() => {
+      const sets = { view: linkGraph.visibleIndices };
+      if (state.pinned.size) sets.subgraph = pinnedIndices();
+      scoresClient.request(sets);
+    }, 80);
   };
 
   let detailsFor = null;
@@ -119,14 +135,17 @@ async function mount(root) {
     onSaved: () => updateUrl(),
   });
 
+  // Returns whether the set of drawn nodes changed.
   const refreshGraph = () => {
     const old = linkGraph.layout?.mask;
     const mask = visibleMask(model, state.threshold, state.pinned, state.clickedId);
-    if (!sameMask(old, mask)) linkGraph.relayout();
-    else {
-      linkGraph.drawBase();
-      linkGraph.drawOverlay();
+    if (!sameMask(old, mask)) {
+      linkGraph.relayout();
+      return true;
     }
+    linkGraph.drawBase();
+    linkGraph.drawOverlay();
+    return false;
   };
 
   let hoverPanels = 0;
@@ -155,18 +174,19 @@ async function mount(root) {
       slider.value = String(state.threshold);
       sliderOut.textContent = state.threshold.toFixed(2);
     }
-    refreshGraph();
+    const viewChanged = refreshGraph();
     edgeNote();
     tooltip.refresh();
     connections.render();
     labels.render();
     subgraph.render();
     showDetails();
-    if (what === "pins" || what === "supernodes" || what === "all") {
-      requestScores(false);
+    if (viewChanged || what === "pins" || what === "all") requestScores();
+    else if (what === "threshold") showInfo();
+    if (what === "pins" || what === "supernodes" || what === "labels" || what === "all") {
       steer.render();
+      saved.render();
     }
-    if (what === "pins" || what === "supernodes" || what === "labels" || what === "all") saved.render();
     updateUrl();
   });
 
@@ -195,25 +215,24 @@ async function mount(root) {
   labels.render();
   subgraph.render();
   renderDetails(detailsRoot, null, null, state, model.meta);
-  renderInfo(infoRoot, model, record, scores, 0);
+  showInfo();
   saved.render();
   steer.render();
   scoresClient = startScores();
   if (url.subgraph) await saved.restore(url.subgraph, url.version, url.hasViewState ? url.state : null);
   else if (url.hasViewState) state.apply(url.state);
   if (url.state.clickedId && model.byId.has(url.state.clickedId)) state.click(url.state.clickedId);
-  requestScores(true);
+  requestScores();
   await linkGraph.edgesPainted;
   timings.interactive = performance.now();
   root.dataset.state = "ready";
   saved.refresh();
-  api(`${cfg.apiBase}graphs/${encodeURIComponent(cfg.graphId)}/`)
-    .then((r) => {
-      record = r;
-      renderInfo(infoRoot, model, record, scores, state.pinned.size);
-    })
-    .catch(() => {});
   features.prefetch(linkGraph.visibleIndices.map((i) => model.nodes[i]));
+  let explanationsState = "loading";
+  explanationsLoaded.then((explanations) => {
+    explanationsState = explanations ? "loaded" : "none";
+    if (explanations) state.setExplanations(explanations);
+  });
 
   window.__explorer = {
     ready: true,
@@ -222,7 +241,9 @@ async function mount(root) {
     visibleNodeIds: () => linkGraph.visibleIndices.map((i) => model.nodes[i].id),
     positions: () => Object.fromEntries(linkGraph.visibleIndices.map((i) => [model.nodes[i].id, { x: linkGraph.layout.px[i], y: linkGraph.layout.py[i] }])),
     nodeCells: () => Object.fromEntries(linkGraph.visibleIndices.map((i) => [model.nodes[i].id, { band: model.nodes[i].band, ctx: model.nodes[i].ctx }])),
-    layout: () => ({ bands: linkGraph.layout.bands, columns: linkGraph.layout.columns, width: linkGraph.layout.width, height: linkGraph.layout.height }),
+    layout: () => ({ bands: linkGraph.layout.bands, columns: linkGraph.layout.columns, width: linkGraph.layout.width, height: linkGraph.layout.height, radius: linkGraph.layout.radius }),
+    // The logit labels as drawn: anchor, angle and box size in drawing coordinates.
+    logitLabels: () => linkGraph.layout.logitLabels.map(({ id, text, w, ax, ay, angle }) => ({ id, text, w, h: LABEL_HEIGHT, ax, ay, angle, font: LABEL_FONT })),
     selection: () => ({ clickedId: state.clickedId, hoveredId: state.hoveredId }),
     pinned: () => [...state.pinned],
     supernodes: () => state.supernodes.map((sn) => [...sn]),
@@ -236,6 +257,9 @@ async function mount(root) {
     clientPoint: (id) => linkGraph.clientPoint(id),
     grouping: () => state.grouping,
     steerLast: () => (steer.last ? JSON.parse(JSON.stringify(steer.last)) : null),
+    explanations: () => explanationsState,
+    // Labels written beside nodes: text and box (drawing coordinates, text vertically centred on y).
+    nodeLabels: () => (linkGraph.nodeLabels || []).map((l) => ({ ...l })),
   };
 }
 

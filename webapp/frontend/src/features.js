@@ -93,8 +93,20 @@ export function renderDetails(root, node, details, state, meta) {
   }
   root.append(el("p", { class: "ex-fd-label", text: state.label(node.id) }));
   root.append(el("p", { class: "ex-muted", text: `${node.kind} · layer ${node.layer} · token ${node.ctx} · activation ${fmt(node.activation)}` }));
-  const np = neuronpediaUrl(meta, node);
-  if (np) root.append(el("p", {}, el("a", { href: np, target: "_blank", rel: "noopener noreferrer", text: "Open on Neuronpedia" })));
+  const explanation = state.explanations?.of(node);
+  if (explanation) {
+    const by = [explanation.method, explanation.explainer_model, explanation.score !== null && explanation.score !== undefined ? `score ${fmt(explanation.score, 2)}` : null].filter(Boolean).join(" · ");
+    root.append(el("p", { class: "ex-fd-explanation" }, el("span", { text: "Explanation: " }), el("q", { text: explanation.description }), el("span", { class: "ex-muted", text: ` (${by})` })));
+  }
+  const page = state.explanations?.pageUrl(node);
+  const np = neuronpediaUrl(meta, node) || (node.kind === "feature" && state.explanations?.source?.neuronpedia_url_template?.replace("{layer}", node.layer).replace("{index}", String(node.index))) || null;
+  if (page || np) {
+    const links = el("p", { class: "ex-fd-links" });
+    if (np) links.append(el("a", { href: np, target: "_blank", rel: "noopener noreferrer", text: "Open on Neuronpedia" }));
+    if (page && np) links.append(" · ");
+    if (page) links.append(el("a", { href: page, text: "All explanations (add yours)" }));
+    root.append(links);
+  }
   if (!details) {
     root.append(el("p", { class: "ex-nodetails", text: node.kind === "feature" ? "No details available for this feature." : `No details for ${node.kind} nodes.` }));
     return;

@@ -4,9 +4,32 @@
 import { quadtree } from "d3";
 import { binColor, NODE_FILL, SHARE_BINS, shareBin, shareColor, widthScale } from "./colors.js";
 import { computeLayout } from "./layout.js";
+import { FONT as LABEL_FONT } from "./logit-labels.js";
 import { visibleMask } from "./model.js";
 
 const WIDTH_BINS = 6;
+const TOKEN_CHARS = 12;
+
+const NODE_LABEL_FONT = "9px system-ui, sans-serif";
+const MIN_LABEL_ROOM = 30;
+
+// The longest prefix of `text` (with an ellipsis when cut) no wider than `room`.
+function fitText(c, text, room) {
+  if (c.measureText(text).width <= room) return text;
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (c.measureText(`${text.slice(0, mid)}…`).width <= room) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo >= 3 ? `${text.slice(0, lo).trimEnd()}…` : "";
+}
+
+function tokenText(tok) {
+  const text = JSON.stringify(tok ?? "").slice(1, -1);
+  return text.length > TOKEN_CHARS ? `${text.slice(0, TOKEN_CHARS - 1)}…` : text;
+}
 export const EDGE_BUDGET = 4000;
 
 export class LinkGraph {
@@ -34,15 +57,36 @@ export class LinkGraph {
     this.overlay.addEventListener("click", (e) => this.onClick(e));
     this.scroller.addEventListener("scroll", () => this.layout && this.syncOverlay(), { passive: true });
     this.scroller.addEventListener("keydown", (e) => this.onKey(e));
+    // A new width (the window resized, a page scrollbar came or went) is a new box to fit: lay
+    // out again once resizing pauses. Height changes are our own doing and are ignored.
+    let resizing = 0;
+    this.lastWidth = 0;
+    new ResizeObserver(() => {
+      clearTimeout(resizing);
+      resizing = setTimeout(() => {
+        if (this.layout && this.scroller.clientWidth !== this.lastWidth) this.relayout();
+      }, 100);
+    }).observe(this.scroller);
+  }
+
+  // The box the drawing fits: the scroller's width, and the window's height below the
+  // scroller's top (so the whole graph is on the first screen), within sane bounds.
+  fitBox() {
+    const top = this.scroller.getBoundingClientRect().top + window.scrollY;
+    const height = Math.max(360, Math.min(1100, window.innerHeight - top - 12));
+    return { width: this.scroller.clientWidth || 1000, height };
   }
 
   relayout() {
     const s = this.state;
     const mask = visibleMask(this.model, s.threshold, s.pinned, s.clickedId);
-    this.layout = computeLayout(this.model, mask, 620);
-    // The scroller fits the drawing's height (plus room for a horizontal scrollbar).
-    this.scroller.style.height = `${this.layout.height + 18}px`;
+    const measurer = this.base.getContext("2d");
+    measurer.font = LABEL_FONT;
+    this.layout = computeLayout(this.model, mask, this.fitBox(), (text) => measurer.measureText(text).width);
     const { width: w, height: h } = this.layout;
+    // A horizontal scrollbar only appears when the drawing is wider than the box.
+    const scrollbar = w > this.scroller.clientWidth + 0.5 ? 16 : 0;
+    this.scroller.style.height = `${h + scrollbar + 2}px`;
     const dpr = window.devicePixelRatio || 1;
     for (const c of [this.edges, this.base]) {
       c.width = Math.ceil(w * dpr);
@@ -65,6 +109,7 @@ export class LinkGraph {
     const { px, py } = this.layout;
     this.tree = quadtree(pts, (i) => px[i], (i) => py[i]);
     this.visibleIndices = pts;
+    this.lastWidth = this.scroller.clientWidth;
     this.drawBase();
     this.syncOverlay();
   }
@@ -187,21 +232,31 @@ export class LinkGraph {
       c.lineTo(col.x0 + 0.5, layout.bands[0].y1);
     }
     c.stroke();
-    // Prompt tokens under their columns (canvas text: never parsed as HTML).
+    // Prompt tokens under their columns (canvas text: never parsed as HTML): level when every
+    // token fits its column, else slanted down to the right, so narrow columns stay readable.
     c.fillStyle = "#222";
     c.font = "12px ui-monospace, monospace";
-    c.textAlign = "center";
-    const yTok = layout.bands[0].y1 + 14;
+    const yTok = layout.bands[0].y1 + 12;
     for (const col of layout.columns) {
-      const tok = model.tokens[col.ctx] ?? "";
-      const text = JSON.stringify(tok).slice(1, -1);
-      const maxChars = Math.max(3, Math.floor((col.x1 - col.x0) / 7));
-      c.fillText(text.length > maxChars ? `${text.slice(0, maxChars - 1)}…` : text, (col.x0 + col.x1) / 2, yTok);
-      c.fillStyle = "#999";
-      c.font = "9px system-ui";
-      c.fillText(String(col.ctx), (col.x0 + col.x1) / 2, yTok + 16);
-      c.fillStyle = "#222";
-      c.font = "12px ui-monospace, monospace";
+      const text = tokenText(model.tokens[col.ctx]);
+      const mid = (col.x0 + col.x1) / 2;
+      if (layout.tokensFlat) {
+        const fits = Math.max(3, Math.floor((col.x1 - col.x0 - 4) / 7));
+        c.textAlign = "center";
+        c.fillText(text.length > fits ? `${text.slice(0, fits - 1)}…` : text, mid, yTok);
+        c.fillStyle = "#999";
+        c.font = "9px system-ui";
+        c.fillText(String(col.ctx), mid, yTok + 14);
+        c.fillStyle = "#222";
+        c.font = "12px ui-monospace, monospace";
+      } else {
+        c.save();
+        c.translate(mid - 3, yTok - 6);
+        c.rotate(Math.PI / 3);
+        c.textAlign = "left";
+        c.fillText(text, 0, 0);
+        c.restore();
+      }
     }
     c.textAlign = "start";
   }
@@ -235,24 +290,54 @@ export class LinkGraph {
         c.stroke();
       }
     }
-    // Logit tokens above the logit nodes.
-    c.fillStyle = "#2e6b2d";
-    c.font = "10px ui-monospace, monospace";
-    c.textAlign = "center";
-    const logitBand = layout.bands[model.nBands - 1];
-    for (const i of this.visibleIndices) {
-      const n = model.nodes[i];
-      if (n.kind !== "logit") continue;
-      const m = /"(.*)"/.exec(n.clerp);
-      const tok = m ? m[1] : String(n.feature);
+    this.drawNodeLabels(c);
+    // Output tokens above the logit nodes, slanted, never overlapping (logit-labels.js); a
+    // label pushed away from its node gets a leader line.
+    c.font = LABEL_FONT;
+    c.textBaseline = "middle";
+    c.textAlign = "left";
+    for (const label of layout.logitLabels) {
+      if (Math.abs(label.ax - label.nodeX) > 0.5) {
+        c.strokeStyle = "#9cc49b";
+        c.lineWidth = 0.8;
+        c.beginPath();
+        c.moveTo(label.nodeX, py[label.i] - r);
+        c.lineTo(label.ax, label.ay + 2);
+        c.stroke();
+      }
+      c.fillStyle = "#2e6b2d";
       c.save();
-      c.translate(px[i], logitBand.y0 - 3);
-      c.rotate(-Math.PI / 3);
-      c.textAlign = "left";
-      c.fillText(tok.length > 12 ? `${tok.slice(0, 11)}…` : tok, 0, 0);
+      c.translate(label.ax, label.ay);
+      c.rotate(label.angle);
+      c.fillText(label.text, 0, 0);
       c.restore();
     }
     c.textAlign = "start";
+  }
+
+  // Feature labels beside their nodes where the layout left room (the last node of a one-row
+  // cell), cut to fit with an ellipsis; layer/index defaults say nothing and are not written.
+  drawNodeLabels(c) {
+    const { model, layout, state } = this;
+    const { px, py, radius: r, labelRoom } = layout;
+    this.nodeLabels = [];
+    c.font = NODE_LABEL_FONT;
+    c.textBaseline = "middle";
+    c.textAlign = "left";
+    c.fillStyle = "#4a4a4a";
+    for (const i of this.visibleIndices) {
+      const room = labelRoom[i];
+      if (room < MIN_LABEL_ROOM) continue;
+      const n = model.nodes[i];
+      if (n.kind !== "feature") continue;
+      const full = state.label(n.id);
+      if (!full || full === n.defaultLabel) continue;
+      const text = fitText(c, full, room);
+      if (!text) continue;
+      const x = px[i] + r + 3;
+      c.fillText(text, x, py[i]);
+      this.nodeLabels.push({ id: n.id, text, x, y: py[i], w: c.measureText(text).width });
+    }
   }
 
   drawEdgesOf(c, i, alpha, highlightOnly) {

@@ -13,6 +13,7 @@ export class ExplorerState {
     this.grouping = false;
     this.groupSelection = new Set(); // pinned ids / "sn:<index>" chosen while grouping
     this.sgPos = new Map(); // subgraph panel node key -> {x, y} after dragging
+    this.explanations = null; // explanations.js: feature explanations and which label wins
     this.listeners = new Set();
   }
 
@@ -55,9 +56,17 @@ export class ExplorerState {
     return this.supernodes.find((sn) => sn.indexOf(id) > 0) || null;
   }
 
+  // A node's label before the user's own: its feature explanation or its clerp, by the graph's
+  // rule (explanations.js), else the layer/index default.
   originalLabel(id) {
     const n = this.model.byId.get(id);
-    return n ? n.clerp || n.defaultLabel : id;
+    if (!n) return id;
+    return this.explanations ? this.explanations.label(n) : n.clerp || n.defaultLabel;
+  }
+
+  setExplanations(explanations) {
+    this.explanations = explanations;
+    this.emit("labels");
   }
 
   baseLabel(id) {

@@ -1,9 +1,10 @@
 // The Steer panel: pinned features and supernodes become sliders (−5× … +5× of the activation,
-// 0 = ablate, 1 = unchanged), pinned error nodes as ablate boxes; Steer posts to /api/graphs/{id}/steer/ and shows the default and
-// steered continuations side by side, changed tokens highlighted, probabilities on hover.
+// 0 = ablate, 1 = unchanged), labelled with their features' labels; pinned error nodes become
+// ablate boxes. Steer posts to /api/graphs/{id}/steer/; steer-results.js shows the answer.
 // All text goes in through textContent (dom.js `el`).
 import { api } from "./api.js";
 import { clear, el } from "./dom.js";
+import { showResults } from "./steer-results.js";
 
 const POSITIONS = [
   ["active", "where active"],
@@ -23,18 +24,31 @@ export class SteerPanel {
     this.last = null; // {request, response} of the last answered steer
   }
 
-  // Controls: one per supernode (moves all its members), one per other pinned feature.
+  // Where a node sits, for telling apart one feature pinned at several positions.
+  position(node) {
+    return `@${node.ctx} ${JSON.stringify(this.model.tokens[node.ctx] ?? "")}`;
+  }
+
+  // Controls: one per supernode (moves all its members), one per other pinned feature. A control
+  // reads as its feature's label (the user's label, else the graph's clerp, else layer/index); a
+  // feature pinned at several positions gets the position in each of its controls' labels.
   controls() {
     const grouped = new Set();
     const out = [];
     this.state.supernodes.forEach((sn) => {
       const members = sn.slice(1).map((id) => this.model.byId.get(id)).filter((n) => n && n.kind === "feature");
       members.forEach((n) => grouped.add(n.id));
-      if (members.length) out.push({ key: `sn:${sn[0]}`, label: `[${sn[0]}]`, members });
+      if (!members.length) return;
+      const names = members.map((n) => `${this.state.baseLabel(n.id)} ${this.position(n)}`);
+      out.push({ key: `sn:${sn[0]}`, label: `[${sn[0]}] ${members.length} feature${members.length > 1 ? "s" : ""}`, title: names.join("\n"), members });
     });
-    for (const id of this.state.pinned) {
-      const node = this.model.byId.get(id);
-      if (node && node.kind === "feature" && !grouped.has(id)) out.push({ key: id, label: this.state.label(id), members: [node] });
+    const singles = [...this.state.pinned].map((id) => this.model.byId.get(id)).filter((n) => n && n.kind === "feature" && !grouped.has(n.id));
+    const seen = new Map();
+    for (const n of singles) seen.set(`${n.layer}/${n.index}`, (seen.get(`${n.layer}/${n.index}`) || 0) + 1);
+    for (const n of singles) {
+      const label = this.state.label(n.id);
+      const at = seen.get(`${n.layer}/${n.index}`) > 1 ? ` ${this.position(n)}` : "";
+      out.push({ key: n.id, label: `${label}${at}`, title: `${label} · layer ${n.layer} · feature ${n.index} ${this.position(n)}`, members: [n] });
     }
     return out;
   }
@@ -86,7 +100,7 @@ export class SteerPanel {
         this.factors.set(control.key, Number.parseFloat(slider.value));
         out.textContent = describe(Number.parseFloat(slider.value));
       });
-      list.append(el("label", { class: "ex-steer-control" }, el("span", { text: control.label }), slider, out));
+      list.append(el("label", { class: "ex-steer-control", title: control.title }, el("span", { class: "ex-steer-name", text: control.label }), slider, out));
     }
     for (const n of this.pinnedErrors()) {
       const box = el("input", { type: "checkbox", class: "ex-steer-error", "data-key": n.id, checked: this.errorsOff.has(n.id) });
@@ -138,39 +152,4 @@ function describe(factor) {
   if (factor === 0) return "ablate";
   if (factor === 1) return "1× (unchanged)";
   return `${factor}×`;
-}
-
-function topText(top) {
-  return top.map((t) => `${JSON.stringify(t.text)}: ${(t.prob * 100).toFixed(2)}%`).join("\n");
-}
-
-function column(title, side, other) {
-  const box = el("div", { class: "ex-steer-col", "data-side": title.toLowerCase() }, el("h4", { text: title }));
-  const text = el("p", { class: "ex-steer-text" });
-  side.tokens.forEach((t, i) => {
-    const changed = !other.tokens[i] || other.tokens[i].token !== t.token;
-    text.append(el("span", {
-      class: changed ? "ex-steer-token ex-steer-changed" : "ex-steer-token",
-      title: `${(t.prob * 100).toFixed(2)}%\n${topText(t.top)}`,
-      "data-prob": String(t.prob), text: t.text,
-    }));
-  });
-  box.append(text);
-  return box;
-}
-
-function showResults(root, response) {
-  clear(root);
-  const before = response.last_position.before;
-  const after = response.last_position.after;
-  root.append(el("div", { class: "ex-steer-sides" },
-    column("Default", response.default, response.steered),
-    column("Steered", response.steered, response.default)));
-  const table = el("table", { class: "ex-steer-next" },
-    el("tr", {}, el("th", { text: "next token: default" }), el("th", { text: "steered" })));
-  for (let i = 0; i < Math.max(before.length, after.length); i++) {
-    const cell = (t) => el("td", { "data-prob": t ? String(t.prob) : "", text: t ? `${JSON.stringify(t.text)} ${(t.prob * 100).toFixed(2)}%` : "" });
-    table.append(el("tr", {}, cell(before[i]), cell(after[i])));
-  }
-  root.append(table);
 }

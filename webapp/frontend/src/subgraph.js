@@ -1,11 +1,21 @@
 // The subgraph panel: pinned nodes (supernodes as one unit) in a layered layout (y = layer band,
-// x = token), draggable, with combined edges between units, arrows, and weights.
+// x = token; placement in subgraph-layout.js), draggable, with combined edges between units,
+// arrows, and weights.
 import { drag, select } from "d3";
 import { shareColor } from "./colors.js";
 import { el, clear, fmt } from "./dom.js";
+import { LINE_H, NODE_R, W, labelBox, nodeBox, placeUnits, placeWeights, wrapLabel } from "./subgraph-layout.js";
 
-const W = 720;
-const M = 36;
+const LABEL_GAP_Y = 14 + 3.5; // first line's baseline: its middle LABEL_GAP below the node
+
+// Text widths in the panel's fonts (labels 10px, weights 9px), for placing without overlaps.
+function textMeasure() {
+  const ctx = document.createElement("canvas").getContext("2d");
+  return (text, size = 10) => {
+    ctx.font = `${size}px system-ui, sans-serif`;
+    return ctx.measureText(text).width;
+  };
+}
 
 // Units: one per supernode, one per pinned node outside every supernode.
 export function subgraphUnits(state) {
@@ -52,41 +62,16 @@ export class SubgraphPanel {
     this.positions = {};
   }
 
-  // Layered layout: one row per distinct layer band among the units (logits on top), one
-  // column per distinct token position; units sharing a cell are spread along the row.
-  place(units) {
-    const { model, state } = this;
-    const stats = units.map((u) => {
+  // Each unit's row (layer band) and column (token), from the mean of its members.
+  cells(units) {
+    const { model } = this;
+    return units.map((u) => {
       const nodes = u.members.map((id) => model.byId.get(id));
       return {
         band: Math.round(nodes.reduce((s, n) => s + n.band, 0) / nodes.length),
         ctx: Math.round(nodes.reduce((s, n) => s + n.ctx, 0) / nodes.length),
       };
     });
-    const bands = [...new Set(stats.map((s) => s.band))].sort((a, b) => b - a);
-    const ctxs = [...new Set(stats.map((s) => s.ctx))].sort((a, b) => a - b);
-    this.height = Math.max(140, bands.length * 64 + 2 * M);
-    const colX = (c) => (ctxs.length > 1 ? M + (ctxs.indexOf(c) / (ctxs.length - 1)) * (W - 2 * M) : W / 2);
-    const rowY = (b) => M + bands.indexOf(b) * 64;
-    const pos = stats.map((s) => ({ x: colX(s.ctx), y: rowY(s.band) }));
-    const rows = new Map();
-    stats.forEach((s, k) => {
-      if (!rows.has(s.band)) rows.set(s.band, []);
-      rows.get(s.band).push(k);
-    });
-    for (const list of rows.values()) {
-      list.sort((a, b) => pos[a].x - pos[b].x || a - b);
-      const gap = Math.min(96, (W - 2 * M) / Math.max(1, list.length - 1));
-      for (let j = 1; j < list.length; j++) pos[list[j]].x = Math.max(pos[list[j]].x, pos[list[j - 1]].x + gap);
-      const overflow = pos[list[list.length - 1]].x - (W - M);
-      if (overflow > 0) for (const k of list) pos[k].x -= overflow;
-      for (let j = list.length - 2; j >= 0; j--) pos[list[j]].x = Math.min(pos[list[j]].x, pos[list[j + 1]].x - gap);
-    }
-    // Where the user dragged a unit, it stays.
-    units.forEach((u, k) => {
-      if (state.sgPos.has(u.key)) pos[k] = { ...state.sgPos.get(u.key) };
-    });
-    return pos;
   }
 
   render() {
@@ -111,23 +96,39 @@ export class SubgraphPanel {
       this.positions = {};
       return;
     }
-    const pos = this.place(units);
+    const measure = textMeasure();
+    const texts = units.map((u) => (u.supernode !== null ? `${u.label} (${u.members.length})` : u.label));
+    const cells = this.cells(units).map((c, k) => ({ ...c, lines: wrapLabel(texts[k]) }));
+    const placed = placeUnits(cells, measure);
+    const pos = placed.pos;
+    // Where the user dragged a unit, it stays.
+    units.forEach((u, k) => {
+      if (state.sgPos.has(u.key)) pos[k] = { ...state.sgPos.get(u.key) };
+    });
     const edges = subgraphEdges(model, units);
     const maxAbs = Math.max(1e-9, ...edges.map((e) => Math.abs(e.weight)));
-    const H = this.height;
+    const H = placed.height;
+    this.height = H;
     const svg = select(this.root).append("svg").attr("class", "ex-sg-svg").attr("viewBox", `0 0 ${W} ${H}`).attr("width", W).attr("height", H);
     const defs = svg.append("defs");
     for (const [id, color] of [["ex-arrow-pos", shareColor(0.6)], ["ex-arrow-neg", shareColor(-0.6)]]) {
       defs.append("marker").attr("id", id).attr("viewBox", "0 -5 10 10").attr("refX", 22).attr("refY", 0).attr("markerUnits", "userSpaceOnUse").attr("markerWidth", 10).attr("markerHeight", 10).attr("orient", "auto").append("path").attr("d", "M0,-5L10,0L0,5").attr("fill", color);
     }
     const edgeG = svg.append("g");
-    const edgeSel = edgeG.selectAll("g").data(edges).join("g").attr("class", "ex-sg-edge");
+    const edgeSel = edgeG
+      .selectAll("g")
+      .data(edges)
+      .join("g")
+      .attr("class", "ex-sg-edge")
+      .attr("data-a", (d) => units[d.a].key)
+      .attr("data-b", (d) => units[d.b].key);
     edgeSel
       .append("line")
       .attr("stroke", (d) => shareColor(d.weight / maxAbs))
       .attr("stroke-width", (d) => 1 + 3 * Math.sqrt(Math.abs(d.weight) / maxAbs))
       .attr("stroke-dasharray", (d) => (d.weight < 0 ? "5 3" : null))
       .attr("marker-end", (d) => `url(#${d.weight < 0 ? "ex-arrow-neg" : "ex-arrow-pos"})`);
+    edgeSel.append("title").text((d) => `${texts[d.a]} → ${texts[d.b]}: ${fmt(d.weight, 3)}`);
     edgeSel.append("text").attr("class", "ex-sg-w").text((d) => fmt(d.weight, 2));
     const nodeSel = svg
       .append("g")
@@ -136,22 +137,28 @@ export class SubgraphPanel {
       .join("g")
       .attr("class", (u) => `ex-sg-node${u.supernode !== null ? " super" : ""}${state.groupSelection.has(u.key) ? " chosen" : ""}`)
       .attr("data-key", (u) => u.key);
-    nodeSel.each(function (u) {
+    nodeSel.each(function (u, k) {
       const g = select(this);
       if (u.supernode !== null) g.append("rect").attr("x", -14).attr("y", -10).attr("width", 28).attr("height", 20).attr("rx", 6);
       else {
         const n = model.byId.get(u.members[0]);
-        if (n.kind === "feature") g.append("circle").attr("r", 9);
-        else g.append("rect").attr("x", -8).attr("y", -8).attr("width", 16).attr("height", 16);
+        if (n.kind === "feature") g.append("circle").attr("r", NODE_R);
+        else g.append("rect").attr("x", -NODE_R + 1).attr("y", -NODE_R + 1).attr("width", 2 * NODE_R - 2).attr("height", 2 * NODE_R - 2);
       }
-      const text = u.supernode !== null ? `${u.label} (${u.members.length})` : u.label;
-      g.append("text").attr("y", 22).attr("text-anchor", "middle").text(text.length > 16 ? `${text.slice(0, 15)}…` : text);
-      g.append("title").text(text);
+      const text = g.append("text").attr("y", LABEL_GAP_Y).attr("text-anchor", "middle");
+      cells[k].lines.forEach((line, j) => text.append("tspan").attr("x", 0).attr("dy", j ? LINE_H : 0).text(line));
+      g.append("title").text(texts[k]);
     });
     const update = () => {
       nodeSel.attr("transform", (_, k) => `translate(${pos[k].x},${pos[k].y})`);
       edgeSel.select("line").attr("x1", (d) => pos[d.a].x).attr("y1", (d) => pos[d.a].y).attr("x2", (d) => pos[d.b].x).attr("y2", (d) => pos[d.b].y);
-      edgeSel.select("text").attr("x", (d) => (pos[d.a].x + pos[d.b].x) / 2).attr("y", (d) => (pos[d.a].y + pos[d.b].y) / 2 - 3);
+      const keepClear = units.flatMap((_, k) => [nodeBox(pos[k]), labelBox(pos[k], placed.labelW[k], cells[k].lines.length)]);
+      const spots = placeWeights(edges.map((d) => ({ a: d.a, b: d.b, text: fmt(d.weight, 2) })), pos, keepClear, (t) => measure(t, 9));
+      edgeSel
+        .select("text")
+        .attr("x", (_, j) => spots[j].x)
+        .attr("y", (_, j) => spots[j].y)
+        .attr("display", (_, j) => (spots[j].shown ? null : "none"));
       this.positions = Object.fromEntries(units.map((u, k) => [u.key, { ...pos[k] }]));
     };
     update();

@@ -1,4 +1,4 @@
-// Hover tooltip: label, layer and activation, as text.
+// Hover tooltip: label, layer and the node's activation, influence or probability, as text.
 import { el, clear, fmt } from "./dom.js";
 
 export class Tooltip {
@@ -22,12 +22,12 @@ export class Tooltip {
       return;
     }
     clear(this.box);
-    this.box.append(
-      el("div", { class: "ex-tt-label", text: this.state.label(node.id) }),
-      el("div", { text: `layer ${node.layer} · token ${node.ctx}` }),
-      el("div", { text: `activation ${fmt(node.activation)}` }),
-      node.influence !== null ? el("div", { text: `influence ${fmt(node.influence)}` }) : null,
-    );
+    // Only the facts a node has: a logit has a probability, not an activation or an influence.
+    const lines = [el("div", { class: "ex-tt-label", text: this.state.label(node.id) }), el("div", { text: `layer ${node.layer} · token ${node.ctx}` })];
+    if (node.kind === "logit") lines.push(el("div", { text: `probability ${fmt(node.tokenProb, 4)}` }));
+    if (node.activation !== null) lines.push(el("div", { text: `activation ${fmt(node.activation)}` }));
+    if (node.influence !== null) lines.push(el("div", { text: `influence ${fmt(node.influence)}` }));
+    this.box.append(...lines);
     const rect = this.host.getBoundingClientRect();
     this.box.style.left = `${event.clientX - rect.left + 14}px`;
     this.box.style.top = `${event.clientY - rect.top + 14}px`;
