@@ -27,6 +27,10 @@ SUBGRAPH_MAX_LABEL_LENGTH = env_int("SUBGRAPH_MAX_LABEL_LENGTH", 500, minimum=1)
 
 # Validation problems reported per upload before the validator stops listing more.
 VALIDATION_MAX_PROBLEMS = env_int("VALIDATION_MAX_PROBLEMS", 200, minimum=1)
+# CPU seconds one anonymous validation may use per pass over the body (a 100 MB graph takes
+# about 4 s); past it the validator answers 413. 0: no budget. Signed-in uploads and validations
+# have none: parsing is linear in the body, which the size limit bounds.
+VALIDATION_ANONYMOUS_CPU_S = env_int("VALIDATION_ANONYMOUS_CPU_S", 10, minimum=0)
 
 
 # One of the settings above, or a Django setting of the same name.

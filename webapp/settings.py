@@ -199,6 +199,8 @@ RATELIMIT_LOGIN_WINDOW_S = env_int("RATELIMIT_LOGIN_WINDOW_S", 900, minimum=1)
 RATELIMIT_SIGNUPS_PER_IP_PER_HOUR = env_int("RATELIMIT_SIGNUPS_PER_IP_PER_HOUR", 10, minimum=0)
 # Graph and dashboard uploads per user per hour (API and upload page alike).
 RATELIMIT_UPLOADS_PER_HOUR = env_int("RATELIMIT_UPLOADS_PER_HOUR", 60, minimum=0)
+# Validations (POST /api/validate/) per user, or per client IP when anonymous, per hour.
+RATELIMIT_VALIDATIONS_PER_HOUR = env_int("RATELIMIT_VALIDATIONS_PER_HOUR", 60, minimum=0)
 
 REDIS_URL = env_url("REDIS_URL", None, schemes=("redis", "rediss", "unix"))
 
