@@ -85,11 +85,6 @@ def wait_message(what: str, seconds: int) -> str:
     return f"{what}: try again in {when}"
 
 
-def client_ip(request: HttpRequest) -> str:
-    """The address limits per client count against: REMOTE_ADDR (see login_limits.py on proxies)."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def rate_limited_page(
     request: HttpRequest, template: str, context: dict, what: str, wait: int
 ) -> HttpResponse:

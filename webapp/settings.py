@@ -14,6 +14,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from webapp.client_address import parse_networks
 from webapp.env import env_bool, env_choice, env_int, env_list, env_str, env_url
 from webapp.redis_options import CACHE_OPTIONS, channel_layer_host
 from webapp.storage_config import S3Options, storages_setting
@@ -187,6 +188,11 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+
+# Reverse proxies (addresses or networks) whose X-Forwarded-For names the client; the client is the
+# address the nearest trusted proxy appended (webapp/client_address.py). Empty: REMOTE_ADDR.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+parse_networks(tuple(TRUSTED_PROXIES))  # a malformed entry stops the process at start
 
 # --- rate limits (webapp/ratelimit.py, docs/security.md): counted in the cache; 0 turns one off ---
 # Failed logins per username + client IP, and per client IP, in a window of LOGIN_WINDOW_S.

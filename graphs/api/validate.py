@@ -18,7 +18,8 @@ from graphs.api.parsers import GraphFileParser, PayloadTooLarge, uploaded_file
 from graphs.api.serializers import ValidationResultSerializer
 from graphs.validation import validate_graph_file
 from graphs.validation.bounded import BudgetExceeded
-from webapp.ratelimit import client_ip, hit, setting_limit
+from webapp.client_address import client_ip
+from webapp.ratelimit import hit, setting_limit
 
 
 def throttle_validation(request) -> None:

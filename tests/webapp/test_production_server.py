@@ -44,6 +44,7 @@ def server(tmp_path_factory):
         "CIRCUITSCOPE_VAR_DIR": str(var),
         "DATABASE_URL": f"sqlite:///{var / 'db.sqlite3'}",
         "TRUST_X_FORWARDED_PROTO": "true",
+        "TRUSTED_PROXIES": "127.0.0.1",
     }
     assert manage("collectstatic", "--noinput", env=env, timeout=180).returncode == 0
     assert manage("migrate", "--noinput", env=env, timeout=180).returncode == 0
@@ -62,9 +63,7 @@ def server(tmp_path_factory):
             str(port),
             "--workers",
             "2",
-            "--proxy-headers",
-            "--forwarded-allow-ips",
-            "127.0.0.1",
+            "--no-proxy-headers",
         ],
         cwd=REPO_ROOT,
         env=child_env,

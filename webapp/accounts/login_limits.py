@@ -6,8 +6,8 @@ and per client IP alone (RATELIMIT_LOGIN_FAILURES_PER_IP, higher: one address sp
 accounts). Past either, every login attempt from there answers 429 with Retry-After, even with the
 right password, until the window ends. Successful logins are not counted.
 
-The client IP is REMOTE_ADDR: a proxy's X-Forwarded-For can be forged by the client, so behind a
-reverse proxy the proxy must pass the real address on (uvicorn --proxy-headers does).
+The client IP is REMOTE_ADDR, or behind a proxy named in TRUSTED_PROXIES the address that proxy
+appended to X-Forwarded-For (webapp/client_address.py): never an address the client wrote.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
-from webapp.ratelimit import Limit, client_ip, rate_limited_page, record, retry_after, setting_limit
+from webapp.client_address import client_ip
+from webapp.ratelimit import Limit, rate_limited_page, record, retry_after, setting_limit
 
 WINDOW = "RATELIMIT_LOGIN_WINDOW_S"
 
