@@ -11,6 +11,7 @@ valid key, and a username never appears in Redis.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import time
@@ -67,6 +68,15 @@ def record(limit: Limit, ident: str) -> int:
     except ValueError:  # expired between add and incr: this hit opens the next window
         cache.add(key, 1, timeout)
         return 1
+
+
+def unrecord(limit: Limit, ident: str) -> None:
+    """Take back one hit of the current window (a counted attempt that turned out not to count)."""
+    if limit.max_hits <= 0:
+        return
+    key, _end = limit._window(ident, _now())
+    with contextlib.suppress(ValueError):  # the window ended meanwhile: nothing to take back
+        cache.decr(key)
 
 
 def hit(limit: Limit, ident: str) -> int | None:
