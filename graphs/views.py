@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -98,8 +99,15 @@ def graph_detail(request: HttpRequest, graph_id: str) -> HttpResponse:
         "is_owner": request.user.is_authenticated and graph.owner_id == request.user.pk,
         # Owner and editors choose the featured subgraphs (a button in the explorer's list).
         "can_curate": can_feature_subgraph(request.user, graph),
+        # Hosts the explorer may fetch external feature JSON from (the CSP allows no others).
+        "feature_json_hosts": ",".join(h.lower() for h in settings.FEATURE_JSON_HOSTS),
     }
-    return render(request, "graphs/detail.html", context)
+    response = render(request, "graphs/detail.html", context)
+    if request.GET.get("embed") == "true":
+        # Embed mode is meant to be framed: by whom is EMBED_FRAME_ANCESTORS (webapp/csp.py).
+        response.xframe_options_exempt = True
+        response.csp_frame_ancestors = settings.EMBED_FRAME_ANCESTORS
+    return response
 
 
 @require_GET

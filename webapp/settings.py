@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy on every response (webapp/csp.py).
+    "webapp.csp.ContentSecurityPolicyMiddleware",
     # Innermost but one: it sees the view's exceptions first; a backing service down -> 503.
     "webapp.outages.BackingServiceOutageMiddleware",
     # Last: runs the chain above in one thread under ASGI (webapp/sync_middleware.py).
@@ -188,6 +190,13 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+# Hosts (https) the explorer may fetch a graph's external feature JSON from
+# (metadata.feature_details.feature_json_base_url); the Content-Security-Policy allows no others.
+FEATURE_JSON_HOSTS = env_list("FEATURE_JSON_HOSTS", ["www.neuronpedia.org", "neuronpedia.org"])
+# Who may frame a graph's embed mode (?embed=true): CSP frame-ancestors sources, space-separated
+# ("*" anyone; "'self' https://blog.example.org" to name them; "'none'" nobody). Cross-site frames
+# get no session cookie (SameSite=Lax), so they show public and unlisted graphs only.
+EMBED_FRAME_ANCESTORS = env_str("EMBED_FRAME_ANCESTORS", "*") or "'none'"
 
 # Reverse proxies (addresses or networks) whose X-Forwarded-For names the client; the client is the
 # address the nearest trusted proxy appended (webapp/client_address.py). Empty: REMOTE_ADDR.
