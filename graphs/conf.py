@@ -16,7 +16,8 @@ GRAPH_UPLOAD_MAX_BYTES = env_int("GRAPH_UPLOAD_MAX_BYTES", 100 * MB, minimum=102
 GRAPH_STORAGE_ALIAS = env_str("GRAPH_STORAGE_ALIAS", "default")
 # gzip level of stored bodies: 6 is zlib's default balance of speed and size.
 GRAPH_GZIP_LEVEL = env_int("GRAPH_GZIP_LEVEL", 6, minimum=1)
-# Cache-Control max-age of GET /api/graphs/{id}/data/ (bodies never change once stored).
+# Cache-Control max-age of GET /api/graphs/{id}/data/ (bodies never change once stored); always
+# `private`, so only browsers keep a copy, never a shared cache.
 GRAPH_DATA_MAX_AGE = env_int("GRAPH_DATA_MAX_AGE", 3600, minimum=0)
 
 # Subgraph caps, so one saved view cannot grow without bound.
