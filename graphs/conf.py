@@ -12,6 +12,10 @@ MB = 1024 * 1024
 
 # Largest accepted graph JSON, counted after gzip decoding (and before, for gzip bodies).
 GRAPH_UPLOAD_MAX_BYTES = env_int("GRAPH_UPLOAD_MAX_BYTES", 100 * MB, minimum=1024)
+# A request body must arrive with no gap over REQUEST_BODY_IDLE_TIMEOUT_S seconds between two of
+# its parts, and whole within REQUEST_BODY_TIMEOUT_S (600 s: 100 MB at 1.4 Mbit/s); else 408.
+REQUEST_BODY_IDLE_TIMEOUT_S = env_int("REQUEST_BODY_IDLE_TIMEOUT_S", 30, minimum=1)
+REQUEST_BODY_TIMEOUT_S = env_int("REQUEST_BODY_TIMEOUT_S", 600, minimum=1)
 # Storage alias (settings.STORAGES) that holds graph bodies.
 GRAPH_STORAGE_ALIAS = env_str("GRAPH_STORAGE_ALIAS", "default")
 # gzip level of stored bodies: 6 is zlib's default balance of speed and size.
