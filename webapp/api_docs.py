@@ -7,10 +7,12 @@ inline styles (webapp/csp.py).
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
 
 class ApiDocsView(SpectacularSwaggerSplitView):
+    @extend_schema(exclude=True)  # the page itself is no API operation
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         response.csp_inline_styles = True
