@@ -71,7 +71,8 @@ def open_page(browser, live_server) -> Iterator[Callable[..., Any]]:
 
     Pages are opened with the Content-Security-Policy bypassed, because Playwright's
     wait_for_function evaluates its predicate with eval, which our policy forbids; a test of the
-    policy itself passes `enforce_csp=True` (and waits with page.evaluate)."""
+    policy itself passes `enforce_csp=True` (and waits with page.evaluate). Tests that make their
+    own context pass `bypass_csp=True` for the same reason."""
     contexts = []
 
     def open_(
