@@ -3,6 +3,12 @@
 Bodies are written before their row and deleted after their row's deletion commits (see
 graphs/services/), so a row never points to a missing body. A body whose row never committed
 (a crash between the two steps) is removed by `sweep_orphan_bodies`.
+
+A body appears under its key whole or not at all. On a filesystem it is written under
+graphs/incoming/ first, flushed to disk, then renamed to its key (one atomic rename), so a process
+killed mid-write leaves a file under graphs/incoming/ (which the audit reports and the sweep
+removes), never a truncated body under its key. An S3 object appears only once its upload
+completes, so there bodies are saved under their key directly.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import logging
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -23,6 +30,7 @@ from graphs.ids import new_public_id
 
 log = logging.getLogger(__name__)
 BODY_PREFIX = "graphs/bodies/"
+INCOMING_PREFIX = "graphs/incoming/"
 _CHUNK = 1024 * 1024
 
 
@@ -80,21 +88,50 @@ def write_body(json_file: IO[bytes]) -> StoredBody:
     )
 
 
+def _local_path(storage: Storage, key: str) -> str | None:
+    try:
+        return storage.path(key)
+    except NotImplementedError:  # not a filesystem (S3)
+        return None
+
+
 def _save_whole(spool: IO[bytes]) -> str:
     """Save `spool` under a fresh key, or leave nothing: a backend that fails halfway (a full
     disk) may have written part of the file, which is removed before the error goes up."""
     storage = graph_storage()
-    key = f"{BODY_PREFIX}{new_public_id()}.json.gz"
+    name = f"{new_public_id()}.json.gz"
+    key = f"{BODY_PREFIX}{name}"
     while storage.exists(key):  # 96 random bits: never in practice, but never someone else's
-        key = f"{BODY_PREFIX}{new_public_id()}.json.gz"
+        name = f"{new_public_id()}.json.gz"
+        key = f"{BODY_PREFIX}{name}"
+    if _local_path(storage, key) is None:
+        return _save_or_remove(storage, key, spool)
+    incoming = _save_or_remove(storage, f"{INCOMING_PREFIX}{name}.part", spool)
+    try:
+        incoming_path, final_path = storage.path(incoming), storage.path(key)
+        with open(incoming_path, "rb") as written:
+            os.fsync(written.fileno())  # the bytes are on disk before the name says they are
+        os.makedirs(os.path.dirname(final_path), exist_ok=True)
+        os.replace(incoming_path, final_path)
+    except OSError as exc:
+        _remove_quietly(storage, incoming)
+        raise StorageUnavailable(f"could not store the graph: {exc}") from exc
+    return key
+
+
+def _save_or_remove(storage: Storage, key: str, spool: IO[bytes]) -> str:
     try:
         return storage.save(key, File(spool))
     except Exception as exc:
-        try:
-            storage.delete(key)
-        except Exception:
-            log.exception("could not remove the partial body %s; the sweep will", key)
+        _remove_quietly(storage, key)
         raise StorageUnavailable(f"could not store the graph: {exc}") from exc
+
+
+def _remove_quietly(storage: Storage, key: str) -> None:
+    try:
+        storage.delete(key)
+    except Exception:
+        log.exception("could not remove the partial body %s; the sweep will", key)
 
 
 def open_body(key: str) -> IO[bytes]:

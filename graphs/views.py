@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -17,14 +18,14 @@ from django.views.decorators.http import require_GET
 
 from graphs.models import Graph
 from graphs.permissions import can_feature_subgraph, role_of, visible_graph_or_404
-from graphs.queries import graphs_shared_with, listed_public_graphs
+from graphs.queries import for_listing, graphs_shared_with, listed_public_graphs
 
 PAGE_SIZE = 25
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    public = listed_public_graphs().select_related("owner")
+    public = for_listing(listed_public_graphs().select_related("owner"))
     context = {
         "featured": public.filter(featured=True)[:6],
         "recent": public[:8],
@@ -35,8 +36,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def my_graphs(request: HttpRequest) -> HttpResponse:
-    owned = Graph.objects.filter(owner=request.user)
-    shared = graphs_shared_with(request.user).select_related("owner")
+    owned = for_listing(Graph.objects.filter(owner=request.user))
+    shared = for_listing(graphs_shared_with(request.user).select_related("owner"))
     context = {
         **_filtered_page(request, owned),
         "shared": shared[:50],
@@ -48,7 +49,7 @@ def my_graphs(request: HttpRequest) -> HttpResponse:
 @require_GET
 def shared_graphs(request: HttpRequest) -> HttpResponse:
     """Graphs where I am a collaborator, with my role on each."""
-    shared = graphs_shared_with(request.user).select_related("owner")
+    shared = for_listing(graphs_shared_with(request.user).select_related("owner"))
     page = _filtered_page(request, shared)
     roles = dict(
         request.user.collaborations.filter(graph__in=page["page"].object_list).values_list(
@@ -62,7 +63,7 @@ def shared_graphs(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def public_graphs(request: HttpRequest) -> HttpResponse:
-    graphs = listed_public_graphs().select_related("owner")
+    graphs = for_listing(listed_public_graphs().select_related("owner"))
     if request.GET.get("featured") == "1":
         graphs = graphs.filter(featured=True)
     context = {
@@ -101,8 +102,15 @@ def graph_detail(request: HttpRequest, graph_id: str) -> HttpResponse:
         # so it appears when a viewer is made editor while the page is open).
         "can_curate": can_feature_subgraph(request.user, graph),
         "is_member": role_of(request.user, graph) is not None,
+        # Hosts the explorer may fetch external feature JSON from (the CSP allows no others).
+        "feature_json_hosts": ",".join(h.lower() for h in settings.FEATURE_JSON_HOSTS),
     }
-    return render(request, "graphs/detail.html", context)
+    response = render(request, "graphs/detail.html", context)
+    if request.GET.get("embed") == "true":
+        # Embed mode is meant to be framed: by whom is EMBED_FRAME_ANCESTORS (webapp/csp.py).
+        response.xframe_options_exempt = True
+        response.csp_frame_ancestors = settings.EMBED_FRAME_ANCESTORS
+    return response
 
 
 @require_GET

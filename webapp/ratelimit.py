@@ -11,6 +11,7 @@ valid key, and a username never appears in Redis.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import time
@@ -69,6 +70,15 @@ def record(limit: Limit, ident: str) -> int:
         return 1
 
 
+def unrecord(limit: Limit, ident: str) -> None:
+    """Take back one hit of the current window (a counted attempt that turned out not to count)."""
+    if limit.max_hits <= 0:
+        return
+    key, _end = limit._window(ident, _now())
+    with contextlib.suppress(ValueError):  # the window ended meanwhile: nothing to take back
+        cache.decr(key)
+
+
 def hit(limit: Limit, ident: str) -> int | None:
     """Count one attempt and say whether it went over: seconds to wait, or None when allowed.
     Counting first, then comparing, keeps concurrent requests from all slipping under the limit."""
@@ -83,11 +93,6 @@ def wait_message(what: str, seconds: int) -> str:
     minutes = math.ceil(seconds / 60)
     when = f"{seconds} seconds" if seconds < 120 else f"{minutes} minutes"
     return f"{what}: try again in {when}"
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The address limits per client count against: REMOTE_ADDR (see login_limits.py on proxies)."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def rate_limited_page(

@@ -14,6 +14,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from webapp.client_address import parse_networks
 from webapp.env import env_bool, env_choice, env_int, env_list, env_str, env_url
 from webapp.redis_options import CACHE_OPTIONS, channel_layer_host
 from webapp.storage_config import S3Options, storages_setting
@@ -69,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy on every response (webapp/csp.py).
+    "webapp.csp.ContentSecurityPolicyMiddleware",
     # Innermost but one: it sees the view's exceptions first; a backing service down -> 503.
     "webapp.outages.BackingServiceOutageMiddleware",
     # Last: runs the chain above in one thread under ASGI (webapp/sync_middleware.py).
@@ -188,6 +191,18 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+# Hosts (https) the explorer may fetch a graph's external feature JSON from
+# (metadata.feature_details.feature_json_base_url); the Content-Security-Policy allows no others.
+FEATURE_JSON_HOSTS = env_list("FEATURE_JSON_HOSTS", ["www.neuronpedia.org", "neuronpedia.org"])
+# Who may frame a graph's embed mode (?embed=true): CSP frame-ancestors sources, space-separated
+# ("*" anyone; "'self' https://blog.example.org" to name them; "'none'" nobody). Cross-site frames
+# get no session cookie (SameSite=Lax), so they show public and unlisted graphs only.
+EMBED_FRAME_ANCESTORS = env_str("EMBED_FRAME_ANCESTORS", "*") or "'none'"
+
+# Reverse proxies (addresses or networks) whose X-Forwarded-For names the client; the client is the
+# address the nearest trusted proxy appended (webapp/client_address.py). Empty: REMOTE_ADDR.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+parse_networks(tuple(TRUSTED_PROXIES))  # a malformed entry stops the process at start
 
 # --- rate limits (webapp/ratelimit.py, docs/security.md): counted in the cache; 0 turns one off ---
 # Failed logins per username + client IP, and per client IP, in a window of LOGIN_WINDOW_S.
@@ -203,6 +218,8 @@ RATELIMIT_UPLOADS_PER_HOUR = env_int("RATELIMIT_UPLOADS_PER_HOUR", 60, minimum=0
 # Subgraphs per user per hour: new ones (saved or copied), and saves of any kind.
 RATELIMIT_SUBGRAPHS_PER_HOUR = env_int("RATELIMIT_SUBGRAPHS_PER_HOUR", 30, minimum=0)
 RATELIMIT_SUBGRAPH_SAVES_PER_HOUR = env_int("RATELIMIT_SUBGRAPH_SAVES_PER_HOUR", 300, minimum=0)
+# Validations (POST /api/validate/) per user, or per client IP when anonymous, per hour.
+RATELIMIT_VALIDATIONS_PER_HOUR = env_int("RATELIMIT_VALIDATIONS_PER_HOUR", 60, minimum=0)
 
 REDIS_URL = env_url("REDIS_URL", None, schemes=("redis", "rediss", "unix"))
 

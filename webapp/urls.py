@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from webapp.accounts.login_limits import login_rate_limited
+from webapp.api_docs import ApiDocsView
 from webapp.favicon import favicon
 from webapp.health import healthz
 
@@ -18,7 +19,7 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path("accounts/", include("webapp.accounts.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     # Before the apps' router, which owns the rest of /api/.
     path("api/", include("webapp.accounts.api")),
     path("api/", include("webapp.api_router")),

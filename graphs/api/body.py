@@ -20,7 +20,7 @@ from django.utils.cache import patch_vary_headers
 from rest_framework.request import Request
 
 from graphs import conf
-from graphs.models import Graph, Visibility
+from graphs.models import Graph
 from graphs.storage import open_body
 
 CHUNK = 256 * 1024
@@ -78,8 +78,9 @@ def _etag(graph: Graph, gzipped: bool) -> str:
 def graph_data_response(request: Request, graph: Graph) -> HttpResponse:
     gzipped = accepts_gzip(request.META.get("HTTP_ACCEPT_ENCODING", ""))
     etag = _etag(graph, gzipped)
-    scope = "public" if graph.visibility == Visibility.PUBLIC else "private"
-    cache_control = f"{scope}, max-age={conf.get('GRAPH_DATA_MAX_AGE')}"
+    # Private whatever the visibility: a shared cache (a CDN, a company proxy) would go on serving
+    # a public graph after its owner made it private; each browser keeps its own copy only.
+    cache_control = f"private, max-age={conf.get('GRAPH_DATA_MAX_AGE')}"
 
     if_none_match = request.META.get("HTTP_IF_NONE_MATCH", "")
     if (

@@ -16,8 +16,14 @@ from graphs.api.body import graph_data_response
 from graphs.api.errors import invalid_input
 from graphs.api.pagination import ListPagination
 from graphs.api.parsers import GraphFileParser, uploaded_file
-from graphs.api.serializers import GraphSerializer, GraphUpdateSerializer, UploadQuerySerializer
+from graphs.api.serializers import (
+    GraphListSerializer,
+    GraphSerializer,
+    GraphUpdateSerializer,
+    UploadQuerySerializer,
+)
 from graphs.models import Graph, Visibility
+from graphs.queries import for_listing
 from graphs.services import create_graph_from_upload, delete_graph, update_graph
 from graphs.upload_limits import throttle_upload
 
@@ -83,8 +89,13 @@ class GraphViewSet(viewsets.GenericViewSet):
         model = request.query_params.get("model")
         if model:
             graphs = graphs.filter(model_id=model)
-        page = self.paginate_queryset(graphs.select_related("owner").order_by("-created_at"))
+        page = self.paginate_queryset(
+            for_listing(graphs.select_related("owner")).order_by("-created_at")
+        )
         return self.get_serializer(page, many=True).data
+
+    def get_serializer_class(self):
+        return GraphListSerializer if self.action == "list" else GraphSerializer
 
     @extend_schema(
         request={"application/json": OpenApiTypes.OBJECT},

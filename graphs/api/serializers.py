@@ -88,11 +88,23 @@ class GraphSerializer(serializers.ModelSerializer):
         return self._absolute(graph_route_path("api-graph-data", graph.id))
 
 
+class GraphListSerializer(GraphSerializer):
+    """A graph in a list (graphs.queries.for_listing): no prompt tokens or generator, and the
+    prompt and description cut to their schema limits, however long the stored ones are."""
+
+    prompt = serializers.CharField(source="prompt_head", read_only=True)
+    description = serializers.CharField(source="description_head", read_only=True)
+
+    class Meta(GraphSerializer.Meta):
+        fields = [f for f in GraphSerializer.Meta.fields if f not in ("prompt_tokens", "generator")]
+        read_only_fields = fields
+
+
 class GraphUpdateSerializer(serializers.Serializer):
     """PATCH body: any of these; who may change which is the permission rule of the service."""
 
     title = serializers.CharField(required=False, max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
     visibility = serializers.ChoiceField(required=False, choices=Visibility.choices)
     featured = serializers.BooleanField(required=False, help_text="Staff only.")
 

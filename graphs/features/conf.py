@@ -27,6 +27,9 @@ BATCH_MAX_FEATURES = env_int("FEATURES_BATCH_MAX", 1000, minimum=1)
 # Uploads of researchers' dashboards: total bytes of one request and number of features in it.
 UPLOAD_MAX_BYTES = env_int("FEATURES_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 UPLOAD_MAX_FEATURES = env_int("FEATURES_UPLOAD_MAX_FEATURES", 5000, minimum=1)
+# Dashboard uploads parsed at once per server process (each may hold up to UPLOAD_MAX_BYTES of
+# dashboards as Python objects); one more answers 503 with Retry-After.
+UPLOAD_CONCURRENCY = env_int("FEATURES_UPLOAD_CONCURRENCY", 2, minimum=1)
 
 
 # One of the settings above, or a Django setting of the same name.

@@ -81,20 +81,6 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed")
 
 
-def split_body(body: Any) -> tuple[str, list[tuple[str, Any]]]:
-    """(source set, [(path prefix, dashboard)]) from a JSON body."""
-    source_set = DEFAULT_SOURCE_SET
-    items = body
-    if isinstance(body, dict):
-        source_set = body.get("source_set", DEFAULT_SOURCE_SET)
-        items = body.get("features")
-        if not isinstance(source_set, str) or not SOURCE_SET_RE.match(source_set):
-            raise UploadRejected([Problem("source_set", "must be 1-100 letters, digits, . _ -")])
-    if not isinstance(items, list) or not items:
-        raise UploadRejected([Problem("features", "must be a non-empty list of dashboards")])
-    return source_set, [(f"features[{i}]", item) for i, item in enumerate(items)]
-
-
 def check_dashboards(
     items: list[tuple[str, Any]], node_features: dict[int, set[int]], schema_version_1: bool
 ) -> list[UploadedDashboard]:

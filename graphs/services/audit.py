@@ -9,6 +9,10 @@ A body without a row is only an orphan once it is older than `grace`: an upload 
 before its row commits, so a young one may belong to an upload still in flight. Those are listed
 apart (`recent_bodies`) and are not findings. Likewise only rows created before the storage
 listing began are checked for a missing body.
+
+A file under graphs/incoming/ is a body being written, or one a killed process left half-written
+(graphs/storage.py): older than `grace` it is a finding (`incomplete_bodies`), younger it is
+listed apart (`bodies_in_flight`).
 """
 
 from __future__ import annotations
@@ -23,7 +27,11 @@ from django.utils import timezone
 from graphs.collab.models import Activity, Collaborator
 from graphs.generation.models import GenerationJob
 from graphs.models import Graph, Subgraph
-from graphs.services.orphan_bodies import bodies_without_rows, stored_body_keys
+from graphs.services.orphan_bodies import (
+    bodies_without_rows,
+    incoming_body_keys,
+    stored_body_keys,
+)
 
 DEFAULT_GRACE = timedelta(hours=1)
 
@@ -41,9 +49,11 @@ class AuditReport:
     # Findings: each is a list of ids (rows) or storage keys (bodies).
     graphs_without_body: list[str] = field(default_factory=list)
     orphan_bodies: list[str] = field(default_factory=list)
+    incomplete_bodies: list[str] = field(default_factory=list)
     dependents: dict[str, list[str]] = field(default_factory=dict)
     # Not findings: bodies without a row that are younger than the grace period.
     recent_bodies: list[str] = field(default_factory=list)
+    bodies_in_flight: list[str] = field(default_factory=list)
     grace_seconds: int = int(DEFAULT_GRACE.total_seconds())
     bodies_checked: int = 0
     graphs_checked: int = 0
@@ -52,6 +62,7 @@ class AuditReport:
         return {
             "graphs_without_body": self.graphs_without_body,
             "orphan_bodies": self.orphan_bodies,
+            "incomplete_bodies": self.incomplete_bodies,
             **self.dependents,
         }
 
@@ -64,6 +75,7 @@ class AuditReport:
             "clean": self.clean,
             "findings": self.findings(),
             "recent_bodies": self.recent_bodies,
+            "bodies_in_flight": self.bodies_in_flight,
             "grace_seconds": self.grace_seconds,
             "bodies_checked": self.bodies_checked,
             "graphs_checked": self.graphs_checked,
@@ -85,6 +97,9 @@ def audit_storage(grace: timedelta = DEFAULT_GRACE) -> AuditReport:
     cutoff = listing_started - grace
     for item in bodies_without_rows(stored):
         (report.orphan_bodies if item.modified < cutoff else report.recent_bodies).append(item.key)
+    for item in incoming_body_keys():
+        target = report.incomplete_bodies if item.modified < cutoff else report.bodies_in_flight
+        target.append(item.key)
 
     stored_keys = {item.key for item in stored}
     # A graph created after the listing began may have a body the listing missed.

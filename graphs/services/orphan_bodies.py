@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from graphs.models import Graph
-from graphs.storage import BODY_PREFIX, delete_body, graph_storage
+from graphs.storage import BODY_PREFIX, INCOMING_PREFIX, delete_body, graph_storage
 
 
 @dataclass(frozen=True)
@@ -22,17 +22,23 @@ class StoredKey:
     modified: datetime
 
 
-def stored_body_keys() -> list[StoredKey]:
-    """Every body in storage, with its modification time (empty when the folder does not exist)."""
+def _listed(prefix: str) -> list[StoredKey]:
     storage = graph_storage()
     try:
-        _dirs, names = storage.listdir(BODY_PREFIX.rstrip("/"))
+        _dirs, names = storage.listdir(prefix.rstrip("/"))
     except FileNotFoundError:
         return []
-    return [
-        StoredKey(BODY_PREFIX + name, storage.get_modified_time(BODY_PREFIX + name))
-        for name in names
-    ]
+    return [StoredKey(prefix + name, storage.get_modified_time(prefix + name)) for name in names]
+
+
+def stored_body_keys() -> list[StoredKey]:
+    """Every body in storage, with its modification time (empty when the folder does not exist)."""
+    return _listed(BODY_PREFIX)
+
+
+def incoming_body_keys() -> list[StoredKey]:
+    """Bodies being written, or left half-written by a process that died (graphs/storage.py)."""
+    return _listed(INCOMING_PREFIX)
 
 
 def bodies_without_rows(stored: list[StoredKey]) -> list[StoredKey]:
@@ -52,14 +58,18 @@ def bodies_without_rows(stored: list[StoredKey]) -> list[StoredKey]:
 def sweep_orphan_bodies(
     older_than: timedelta = timedelta(hours=1), *, dry_run: bool = False
 ) -> list[str]:
-    """Delete (unless dry_run) bodies without a row that are older than `older_than`; return their keys."""
+    """Delete (unless dry_run) bodies without a row, and half-written ones, that are older than
+    `older_than`; return their keys."""
     cutoff = timezone.now() - older_than
     orphans = [
         item.key for item in bodies_without_rows(stored_body_keys()) if item.modified < cutoff
     ]
+    leftovers = [item.key for item in incoming_body_keys() if item.modified < cutoff]
     if not dry_run:
+        for key in leftovers:
+            delete_body(key)
         for key in orphans:
             # Re-check just before deleting: a row may have committed since the listing.
             if not Graph.objects.filter(body_key=key).exists():
                 delete_body(key)
-    return orphans
+    return leftovers + orphans

@@ -25,6 +25,9 @@ from graphs.validation import Problem, ValidationReport, validate_graph_file
 
 SLUG_MAX = 200
 TITLE_MAX = 200
+# The fields of metadata.info.generator the row keeps (the schema bounds each); other keys stay
+# in the body only, so no upload makes every list or page of the graph carry them.
+GENERATOR_FIELDS = ("name", "version", "url", "email")
 
 
 def check_slug(slug: str) -> str:
@@ -137,7 +140,8 @@ def create_graph_from_upload(
         slug if slug is not None else _derived_slug(owner, model_id, str(metadata.get("slug", "")))
     )
     info = metadata.get("info") if isinstance(metadata.get("info"), dict) else {}
-    generator = info.get("generator") if isinstance(info.get("generator"), dict) else {}
+    given = info.get("generator") if isinstance(info.get("generator"), dict) else {}
+    generator = {key: given[key] for key in GENERATOR_FIELDS if isinstance(given.get(key), str)}
 
     json_file.seek(0)
     body = write_body(json_file)

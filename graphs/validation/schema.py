@@ -84,11 +84,15 @@ def plain_message(error: ValidationError) -> tuple[list[str | int], str]:
             f"must have at least {error.validator_value} characters"
         )
     if kind == "maxLength":
-        return path, f"must have at most {error.validator_value} characters"
+        return path, (
+            f"must have at most {error.validator_value} characters (it has {len(error.instance)})"
+        )
     if kind == "minItems":
         return path, f"must have at least {error.validator_value} item(s)"
     if kind == "maxItems":
-        return path, f"must have at most {error.validator_value} item(s)"
+        return path, (
+            f"must have at most {error.validator_value} item(s) (it has {len(error.instance)})"
+        )
     return path, error.message
 
 

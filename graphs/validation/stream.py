@@ -12,6 +12,8 @@ from typing import IO, Any
 
 import ijson
 
+from graphs.validation.bounded import BoundedStringReader, StringTooLong, too_long_message
+
 ITEM_KEYS = ("nodes", "links")
 
 _OPENERS = {"start_map", "start_array"}
@@ -151,10 +153,15 @@ class GraphWalker:
         self.on_array_end = on_array_end
         self._where = "(document)"
 
-    def walk(self, fh: IO[bytes]) -> None:
-        events = ijson.parse(fh, use_float=True, buf_size=PARSE_BUFFER_BYTES)
+    def walk(self, fh: IO[bytes], cpu_budget_s: float | None = None) -> None:
+        """Raises MalformedJSON for what we refuse to parse, BudgetExceeded (from bounded.py)
+        when the parse takes more than `cpu_budget_s` seconds of CPU."""
+        reader = BoundedStringReader(fh, cpu_budget_s)
+        events = ijson.parse(reader, use_float=True, buf_size=PARSE_BUFFER_BYTES)
         try:
             self._walk(events)
+        except StringTooLong as error:
+            raise MalformedJSON(self._where, too_long_message(error.offset)) from None
         except _ErrorInside as inside:
             raise MalformedJSON(self._below(inside.inner), _explain(inside.error)) from None
         except _Refused as refused:
@@ -207,6 +214,7 @@ class GraphWalker:
         self.on_array_end(key, index)
 
 
-def iter_links(fh: IO[bytes]) -> Iterator[Any]:
-    """The links alone, parsed in C: the second pass when links precede nodes in the file."""
-    return ijson.items(fh, "links.item", use_float=True)
+def iter_links(fh: IO[bytes], cpu_budget_s: float | None = None) -> Iterator[Any]:
+    """The links alone, parsed in C: the second pass when links precede nodes in the file (whose
+    strings the first pass bounded already; the reader keeps the CPU budget)."""
+    return ijson.items(BoundedStringReader(fh, cpu_budget_s), "links.item", use_float=True)

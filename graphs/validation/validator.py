@@ -54,9 +54,11 @@ def _report(checker: GraphChecker) -> ValidationReport:
     )
 
 
-def validate_graph_file(fh: IO[bytes]) -> ValidationReport:
+def validate_graph_file(fh: IO[bytes], cpu_budget_s: float | None = None) -> ValidationReport:
     """Validate the JSON in `fh`, streaming: memory grows with the number of nodes, not links.
-    `fh` must be seekable when links may come before nodes (a second pass reads the links)."""
+    `fh` must be seekable when links may come before nodes (a second pass reads the links).
+    With `cpu_budget_s`, each pass stops with BudgetExceeded (graphs.validation.bounded) once it
+    has used that many CPU seconds."""
     checker = GraphChecker(int(conf.get("VALIDATION_MAX_PROBLEMS")))
     walker = GraphWalker(checker.on_value, checker.on_item, checker.on_array_end)
     start = fh.tell()
@@ -73,7 +75,7 @@ def validate_graph_file(fh: IO[bytes]) -> ValidationReport:
         return _report(checker)
     fh.seek(start)
     try:
-        walker.walk(fh)
+        walker.walk(fh, cpu_budget_s)
     except MalformedJSON as error:
         # Problems found before the parser gave up describe a document we cannot see whole.
         checker.problems = ProblemList(checker.problems.cap)
@@ -81,7 +83,7 @@ def validate_graph_file(fh: IO[bytes]) -> ValidationReport:
         return _report(checker)
     if checker.links_deferred and checker.nodes_done:
         fh.seek(start)
-        checker.check_deferred_links(iter_links(fh))
+        checker.check_deferred_links(iter_links(fh, cpu_budget_s))
     fh.seek(start)
     lone = first_lone_surrogate(fh)
     if lone is not None:

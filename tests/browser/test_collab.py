@@ -17,7 +17,7 @@ NAME = "<b>eddie</b>'s circuit"
 
 
 def signed_in(browser, base_url: str, user):
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, bypass_csp=True)
     client = Client()
     client.force_login(user)
     ctx.add_cookies(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import time
 
 import pytest
 
@@ -15,9 +16,20 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 BASE = "https://features.example.org/demo/features"
 
 
+def wait_until(page, expression: str, timeout_s: float = 20.0) -> None:
+    """Poll `expression` with page.evaluate (wait_for_function uses eval, which the page's
+    Content-Security-Policy forbids)."""
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout_s} s: {expression}")
+        time.sleep(0.1)
+
+
 def test_details_come_from_the_feature_json_base_url(
-    open_page, store_graph, real_graph, personas, shot
+    open_page, store_graph, real_graph, personas, shot, settings
 ):
+    settings.FEATURE_JSON_HOSTS = ["features.example.org"]
     doc = copy.deepcopy(real_graph)
     doc["metadata"]["feature_details"] = {
         "feature_json_base_url": BASE,
@@ -113,3 +125,37 @@ def test_details_come_from_the_graphs_own_dashboards(
     page.mouse.click(q["x"], q["y"])
     page.wait_for_selector("#ex-details .ex-nodetails")
     shot(page, "feature-details-own")
+
+
+def test_feature_json_from_a_host_off_the_list_is_never_fetched(
+    open_page, store_graph, real_graph, personas, settings
+):
+    settings.FEATURE_JSON_HOSTS = ["www.neuronpedia.org"]
+    doc = copy.deepcopy(real_graph)
+    doc["metadata"]["feature_details"] = {"feature_json_base_url": BASE}
+    node = next(n for n in doc["nodes"] if n["feature_type"] == "cross layer transcoder")
+    graph = store_graph(doc)
+    page = open_page(graph_path(graph), personas["owner"], wait_ready=False, enforce_csp=True)
+    requested: list[str] = []
+
+    def serve(route):
+        requested.append(route.request.url)
+        route.fulfill(status=200, content_type="application/json", body='{"label": "evil"}')
+
+    page.route(f"{BASE}/**", serve)
+    wait_until(page, "!!(window.__explorer && window.__explorer.ready)")
+    # The page's policy names this site and the listed hosts only.
+    policy = page.evaluate(
+        "fetch(location.href).then(r => r.headers.get('content-security-policy'))"
+    )
+    assert "connect-src 'self' https://www.neuronpedia.org;" in policy
+    p = page.evaluate(f"window.__explorer.clientPoint({node['node_id']!r})")
+    page.mouse.click(p["x"], p["y"])
+    wait_until(page, "!!document.querySelector('#ex-details .ex-nodetails')")
+    assert requested == []
+    text = page.text_content("#ex-details")
+    assert "features.example.org" in text and "does not fetch from" in text
+    assert "evil" not in text
+    # Even a script of the page that tried is stopped by the policy.
+    blocked = page.evaluate(f"fetch({BASE + '/1.json'!r}).then(() => 'fetched', () => 'blocked')")
+    assert blocked == "blocked" and requested == []

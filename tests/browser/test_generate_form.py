@@ -39,7 +39,7 @@ def open_signed_in(browser, asgi_server, owner, words_entry, monkeypatch):
     monkeypatch.setattr(dispatch, "tokenize", lambda entry, prompt: PREVIEW)
     client = Client()
     client.force_login(owner)
-    context = browser.new_context()
+    context = browser.new_context(bypass_csp=True)
     context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": asgi_server}]
     )

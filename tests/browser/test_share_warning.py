@@ -25,7 +25,7 @@ def test_the_share_dialog_warns_while_the_graph_is_private(
     )
     client = Client()
     client.force_login(owner)
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, bypass_csp=True)
     context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": asgi_server}]
     )

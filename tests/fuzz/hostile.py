@@ -20,6 +20,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from graphs.testing import build_graph_document
+from graphs.validation.bounded import MAX_STRING_BYTES
 from graphs.validation.checker import KNOWN_FEATURE_TYPES
 from tests.fuzz.harness import FUZZ_UPLOAD_MAX_BYTES
 
@@ -164,6 +165,9 @@ FREE_STRINGS = [
     ("node", "jsNodeId"),
     ("qParams", "linkType"),
 ]
+# Characters allowed in these fields by the schema (graph.schema.json); the others have none
+# beyond the parser's bound on every string (MAX_STRING_BYTES as written).
+STRING_LIMITS = {"prompt": 10_000, "slug": 256, "description": 10_000, "name": 200, "scan": 128}
 # Valid Unicode that must be stored as sent.
 UNICODE_EDGES = [
     "\u202eevil\u202c",  # right-to-left override
@@ -292,11 +296,13 @@ def huge_strings(draw) -> Case:
     size = draw(st.sampled_from([5_000, 60_000, 300_000, 700_000]))
     char = draw(st.sampled_from(["x", "\u00e9", "\U0001f600", "\\", '"']))
     places[place][key] = char * size
-    body = doc.render(ascii_only=draw(st.booleans()))
-    if len(body) > FUZZ_UPLOAD_MAX_BYTES:
-        expect = "refuse"
-    else:
-        expect = "refuse" if key == "scan" else "accept"
+    ascii_only = draw(st.booleans())
+    body = doc.render(ascii_only=ascii_only)
+    # The string as written in the body (escapes included) against the parser's bound, and its
+    # characters against the schema's limit of that field.
+    written = len(json.dumps(char, ensure_ascii=ascii_only).encode()) - 2
+    too_long = written * size > MAX_STRING_BYTES or size > STRING_LIMITS.get(key, size)
+    expect = "refuse" if len(body) > FUZZ_UPLOAD_MAX_BYTES or too_long else "accept"
     return Case("huge_string", body, expect, note=f"{place}.{key} {size}x{char!r}")
 
 

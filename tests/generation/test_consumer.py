@@ -78,6 +78,7 @@ async def test_a_rest_client_subscribes_with_its_api_token_and_a_bad_token_is_re
     def socket(token: str) -> WebsocketCommunicator:
         headers = [
             (b"origin", b"http://testserver"),
+            (b"host", b"testserver"),  # the Origin must be the site's own
             (b"authorization", f"Bearer {token}".encode()),
         ]
         return WebsocketCommunicator(application, f"/ws/jobs/{job.id}/", headers=headers)

@@ -55,10 +55,11 @@ def test_it_answers_304_to_a_matching_etag(client_as):
     assert plain.status_code == 200  # another representation, another ETag
 
 
-def test_it_lets_shared_caches_keep_only_public_graphs(client_as, cast, shared_graph):
+def test_no_shared_cache_may_keep_graph_data(client_as, cast, shared_graph):
+    # A shared cache would go on serving a public graph after it turned private.
     public = client_as(None).get(f"/api/graphs/{shared_graph('public').id}/data/")
     private = client_as(cast.owner).get(f"/api/graphs/{shared_graph('private').id}/data/")
-    assert public["Cache-Control"].startswith("public, max-age=")
+    assert public["Cache-Control"].startswith("private, max-age=")
     assert private["Cache-Control"].startswith("private, max-age=")
     assert "Accept-Encoding" in private["Vary"]
 

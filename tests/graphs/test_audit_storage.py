@@ -144,7 +144,7 @@ def test_it_deletes_old_orphan_bodies_only_when_asked_and_keeps_young_ones():
     young = orphan_body(seconds_old=30)
     code, out = audit("--delete-orphan-bodies")
     assert code == 0  # what it found, it repaired
-    assert "deleted 1 orphan bodies" in out
+    assert "deleted 1 orphan or half-written bodies" in out
     storage = graph_storage()
     assert not storage.exists(old)
     assert storage.exists(young) and storage.exists(graph.body_key)
@@ -157,7 +157,7 @@ def test_it_still_exits_1_after_deleting_when_rows_are_broken():
     orphan_body()
     code, out = audit("--delete-orphan-bodies")
     assert code == 1
-    assert "deleted 1 orphan bodies" in out and "graphs without body: 1" in out
+    assert "deleted 1 orphan or half-written bodies" in out and "graphs without body: 1" in out
 
 
 @pytest.mark.slow

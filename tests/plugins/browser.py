@@ -67,13 +67,25 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def open_page(browser, live_server) -> Iterator[Callable[..., Any]]:
     """Open a path of the live server, signed in as `user` when given; the page collects its
-    errors and dialogs, and by default waits for the explorer to be ready."""
+    errors and dialogs, and by default waits for the explorer to be ready.
+
+    Pages are opened with the Content-Security-Policy bypassed, because Playwright's
+    wait_for_function evaluates its predicate with eval, which our policy forbids; a test of the
+    policy itself passes `enforce_csp=True` (and waits with page.evaluate). Tests that make their
+    own context pass `bypass_csp=True` for the same reason."""
     contexts = []
 
     def open_(
-        path: str, user: Any = None, *, wait_ready: bool = True, viewport=(1500, 1000)
+        path: str,
+        user: Any = None,
+        *,
+        wait_ready: bool = True,
+        viewport=(1500, 1000),
+        enforce_csp: bool = False,
     ) -> Any:
-        ctx = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        ctx = browser.new_context(
+            viewport={"width": viewport[0], "height": viewport[1]}, bypass_csp=not enforce_csp
+        )
         contexts.append(ctx)
         if user is not None:
             client = Client()

@@ -84,6 +84,15 @@ def test_web_serves_the_asgi_application_with_uvicorn_workers():
     assert int(option(command, "--workers")) > 1
 
 
+def test_web_never_takes_the_client_address_from_a_header_the_client_writes():
+    # uvicorn with --forwarded-allow-ips='*' made the leftmost X-Forwarded-For entry, which the
+    # client writes, the client's address; Django resolves it against TRUSTED_PROXIES instead.
+    command = command_of("web")
+    assert "--no-proxy-headers" in command
+    assert "--proxy-headers" not in command and "--forwarded-allow-ips" not in command
+    assert "TRUSTED_PROXIES" in APP_ENV
+
+
 def test_migrations_run_before_web_and_workers():
     command = command_of("migrate")
     assert command[:3] == ["python", "manage.py", "migrate"]

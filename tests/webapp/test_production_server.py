@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -44,6 +45,8 @@ def server(tmp_path_factory):
         "CIRCUITSCOPE_VAR_DIR": str(var),
         "DATABASE_URL": f"sqlite:///{var / 'db.sqlite3'}",
         "TRUST_X_FORWARDED_PROTO": "true",
+        "TRUSTED_PROXIES": "127.0.0.1",
+        "REQUEST_BODY_IDLE_TIMEOUT_S": "2",
     }
     assert manage("collectstatic", "--noinput", env=env, timeout=180).returncode == 0
     assert manage("migrate", "--noinput", env=env, timeout=180).returncode == 0
@@ -62,9 +65,7 @@ def server(tmp_path_factory):
             str(port),
             "--workers",
             "2",
-            "--proxy-headers",
-            "--forwarded-allow-ips",
-            "127.0.0.1",
+            "--no-proxy-headers",
         ],
         cwd=REPO_ROOT,
         env=child_env,
@@ -132,3 +133,18 @@ def test_static_files_are_hashed_and_served_by_whitenoise(server):
         {"Host": "circuitscope.example.org", "X-Forwarded-Proto": "https"},
     )
     assert status == 200 and "immutable" in headers["Cache-Control"]
+
+
+def test_a_client_trickling_its_body_is_cut_off(server):
+    base, _ = server
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=15) as conn:
+        conn.sendall(
+            b"POST /api/validate/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"
+        )
+        started = time.monotonic()
+        answer = conn.recv(4096)  # nothing more is sent: the server must give up by itself
+        waited = time.monotonic() - started
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+    assert 1.5 < waited < 10

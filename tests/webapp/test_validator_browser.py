@@ -19,7 +19,7 @@ def validator_page(browser, live_server):
     """The validator page, signed in (so the API call must carry the CSRF token)."""
     client = Client()
     client.force_login(UserFactory(username="validator-user"))
-    context = browser.new_context()
+    context = browser.new_context(bypass_csp=True)
     context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )

@@ -1,7 +1,9 @@
 """REST endpoints for a user's own API tokens: /api/tokens/.
 
-Permission: signed-in users only (session or token); each user sees and revokes only their own
-tokens: another user's token id answers 404, so ids of others' tokens cannot be probed.
+Permission: signed-in users, by session only: an API token may not list, create or revoke tokens
+(403), so a leaked token can neither mint a successor that outlives its revocation nor revoke
+the owner's other tokens. Each user sees and revokes only their own tokens: another user's token
+id answers 404, so ids of others' tokens cannot be probed.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
@@ -19,6 +21,17 @@ from webapp.accounts.serializers import ApiTokenSerializer, CreatedApiTokenSeria
 from webapp.accounts.tokens import TokenLimitReached, create_token, revoke_token
 
 
+class SignedInBySession(BasePermission):
+    message = (
+        "API tokens cannot list, create or revoke tokens: manage them signed in, on "
+        "/accounts/tokens/ (or with manage.py create_api_token)"
+    )
+
+    def has_permission(self, request: Request, view) -> bool:
+        # BearerTokenAuthentication sets request.auth to the token; a session leaves it None.
+        return request.auth is None
+
+
 class ApiTokenViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -26,7 +39,7 @@ class ApiTokenViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = ApiTokenSerializer
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, SignedInBySession]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no real user

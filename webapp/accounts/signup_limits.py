@@ -2,14 +2,15 @@
 per hour. Only created accounts count (a form sent back with a typo does not); past the limit a
 sign-up from that address answers 429 with Retry-After until the hour ends.
 
-The client IP is REMOTE_ADDR, as for the login limits (see login_limits.py on proxies).
+The client IP is the one the login limits use (webapp/client_address.py, on proxies).
 """
 
 from __future__ import annotations
 
 from django.http import HttpRequest
 
-from webapp.ratelimit import Limit, client_ip, record, retry_after, setting_limit
+from webapp.client_address import client_ip
+from webapp.ratelimit import Limit, record, retry_after, setting_limit
 
 
 def _limit(request: HttpRequest) -> tuple[Limit, str]:

@@ -31,6 +31,7 @@ from graphs.features.models import Feature
 from graphs.features.requests import BadFeatureRequest, in_range, parse_pairs, parse_pairs_query
 from graphs.features.services.uploads import delete_graph_features, upload_graph_features
 from graphs.features.upload_checks import UploadRejected, check_dashboards
+from graphs.features.upload_slots import upload_slot
 from graphs.models import Graph, Source
 from graphs.upload_limits import throttle_upload
 
@@ -83,10 +84,11 @@ class GraphFeatures(APIView):
                 status=status.HTTP_409_CONFLICT,
             )
         try:
-            source_set, items = read_upload(request)
-            dashboards = check_dashboards(
-                items, graph_nodes.feature_layers(graph), graph_nodes.schema_version(graph) == 1
-            )
+            with upload_slot():  # 503 past FEATURES_UPLOAD_CONCURRENCY in this process
+                source_set, items = read_upload(request)
+                dashboards = check_dashboards(
+                    items, graph_nodes.feature_layers(graph), graph_nodes.schema_version(graph) == 1
+                )
         except UploadRejected as exc:
             raise _Rejected(exc) from None
         result = upload_graph_features(graph, request.user, source_set, dashboards)

@@ -1,8 +1,9 @@
-"""Reading an upload request of dashboards within the size limit, before anything is parsed.
+"""Reading an upload request of dashboards within the size limit.
 
-JSON bodies are read from the raw stream (optionally `Content-Encoding: gzip`), so Django's small
-in-memory body limit does not apply and ours (FEATURES_UPLOAD_MAX_BYTES) does; multipart files
-(`files`) are counted before they are read.
+JSON bodies are read from the raw stream (gzip recognised by its magic bytes) into a temporary
+file, so Django's small in-memory body limit does not apply and ours (FEATURES_UPLOAD_MAX_BYTES)
+does, then parsed one dashboard at a time, counted as they come (graphs/features/upload_stream.py);
+multipart files (`files`) are counted before they are read.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from graphs.features.upload_checks import (
     UploadRejected,
     inflate,
     parse_json,
-    split_body,
     too_large,
 )
+from graphs.features.upload_stream import parse_dashboards, spool_body
 
 
 def _declared_length(request: Request) -> int:
@@ -42,11 +43,12 @@ def read_upload(request: Request) -> tuple[str, list[tuple[str, Any]]]:
         raise UploadRejected(
             [Problem("(body)", "send application/json or multipart/form-data files")], status=415
         )
-    raw = request._request.read(limit + 1)
-    if len(raw) > limit:
-        raise too_large(len(raw))
     # gzip is recognised by its magic bytes, with or without `Content-Encoding: gzip`.
-    return split_body(parse_json(inflate(raw, "(body)"), "(body)"))
+    body = spool_body(request._request, limit)
+    try:
+        return parse_dashboards(body, int(conf.get("UPLOAD_MAX_FEATURES")))
+    finally:
+        body.close()
 
 
 def _read_files(request: Request, limit: int) -> tuple[str, list[tuple[str, Any]]]:

@@ -2,8 +2,8 @@
 
 Lists what points nowhere (graph rows without a body, bodies without a row, rows of missing
 graphs); exits 1 when anything is found, 0 when the store is consistent. Read-only unless
---delete-orphan-bodies, which removes orphan bodies older than the grace period through the
-body sweep (which re-checks each one just before deleting). Rows are never deleted here.
+--delete-orphan-bodies, which removes orphan and half-written bodies older than the grace period
+through the body sweep (which re-checks each one just before deleting). Rows are never deleted here.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--delete-orphan-bodies",
             action="store_true",
-            help="delete the orphan bodies found (older than the grace period)",
+            help="delete the orphan and half-written bodies found (older than the grace period)",
         )
 
     def handle(
@@ -50,7 +50,7 @@ class Command(BaseCommand):
         grace = timedelta(minutes=grace_minutes)
         report = audit_storage(grace)
         deleted: list[str] = []
-        if delete_orphan_bodies and report.orphan_bodies:
+        if delete_orphan_bodies and (report.orphan_bodies or report.incomplete_bodies):
             deleted = sweep_orphan_bodies(grace)
         if as_json:
             self.stdout.write(json.dumps({**report.as_dict(), "deleted_bodies": deleted}, indent=2))
@@ -80,6 +80,11 @@ class Command(BaseCommand):
                 f"period ({report.grace_seconds // 60} min) and may be uploads in flight; "
                 "not counted"
             )
+        if report.bodies_in_flight:
+            self.stdout.write(
+                f"{len(report.bodies_in_flight)} bodies are being written (younger than the grace "
+                "period); not counted"
+            )
         if deleted:
-            self.stdout.write(f"deleted {len(deleted)} orphan bodies")
+            self.stdout.write(f"deleted {len(deleted)} orphan or half-written bodies")
         self.stdout.write("clean" if report.clean else "problems found")

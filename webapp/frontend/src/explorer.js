@@ -67,7 +67,7 @@ async function mount(root) {
   const labels = new LabelEditor($(root, "#ex-selected"), state);
   const subgraph = new SubgraphPanel($(root, "#ex-subgraph"), model, state);
   const steer = new SteerPanel($(root, "#ex-steer"), model, state, { apiBase: cfg.apiBase, graphId: cfg.graphId, signedIn: Boolean(cfg.username) });
-  const features = new FeatureStore(model.meta, cfg.apiBase, cfg.graphId);
+  const features = new FeatureStore(model.meta, cfg.apiBase, cfg.graphId, (cfg.featureJsonHosts || "").split(",").filter(Boolean));
   const detailsRoot = $(root, "#ex-details");
   const infoRoot = $(root, "#ex-info");
   const slider = $(root, "#ex-threshold");

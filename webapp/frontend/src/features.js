@@ -37,8 +37,22 @@ async function getJson(url, init = {}) {
   }
 }
 
+// Whether the explorer may fetch feature JSON from `url`: this site, or https on a host of the
+// site's FEATURE_JSON_HOSTS (the page's Content-Security-Policy allows no other).
+export function jsonHostAllowed(url, allowedHosts, here = window.location) {
+  let parsed;
+  try {
+    parsed = new URL(url, here.href);
+  } catch {
+    return false;
+  }
+  if (parsed.origin === here.origin) return true;
+  return parsed.protocol === "https:" && allowedHosts.includes(parsed.hostname.toLowerCase());
+}
+
 export class FeatureStore {
-  constructor(meta, apiBase, graphId) {
+  constructor(meta, apiBase, graphId, allowedHosts = []) {
+    this.allowedHosts = allowedHosts;
     this.src = featureSource(meta);
     this.apiBase = apiBase;
     this.graphBase = `${apiBase}graphs/${encodeURIComponent(graphId)}/features/`;
@@ -50,7 +64,11 @@ export class FeatureStore {
   }
 
   async fetchOne(node) {
-    if (this.src.jsonBase) return getJson(`${this.src.jsonBase.replace(/\/$/, "")}/${node.feature}.json`);
+    if (this.src.jsonBase) {
+      const url = `${this.src.jsonBase.replace(/\/$/, "")}/${node.feature}.json`;
+      if (!jsonHostAllowed(url, this.allowedHosts)) return { notAllowedFrom: url };
+      return getJson(url);
+    }
     const own = await getJson(`${this.graphBase}${node.layer}/${node.index}/`);
     if (own || !this.src.model || !this.src.set) return own;
     const seg = encodeURIComponent;
@@ -106,6 +124,10 @@ export function renderDetails(root, node, details, state, meta) {
     if (page && np) links.append(" · ");
     if (page) links.append(el("a", { href: page, text: "All explanations (add yours)" }));
     root.append(links);
+  }
+  if (details && details.notAllowedFrom) {
+    root.append(el("p", { class: "ex-nodetails", text: `The graph takes feature details from ${details.notAllowedFrom}, a host this site does not fetch from (its FEATURE_JSON_HOSTS).` }));
+    return;
   }
   if (!details) {
     root.append(el("p", { class: "ex-nodetails", text: node.kind === "feature" ? "No details available for this feature." : `No details for ${node.kind} nodes.` }));
