@@ -35,6 +35,8 @@ from .influence import abs_rows, influence, row_chunks, row_sums
 from .result import AttributionResult
 from .settings import DEFAULTS
 
+CUMSUM_CHUNK = 1 << 22  # scores per step of the threshold's running sum
+
 
 class PruneResult(NamedTuple):
     node_mask: torch.Tensor  # [N] bool
@@ -85,7 +87,7 @@ def find_threshold(positive_scores: torch.Tensor, threshold: float) -> float:
     ordered = torch.from_numpy(values)
     total = torch.sum(ordered)
     running = 0.0
-    step = 1 << 22
+    step = CUMSUM_CHUNK
     for a in range(0, values.size, step):
         part = np.cumsum(np.concatenate(([running], values[a : a + step])), dtype=np.float64)[1:]
         running = float(part[-1])

@@ -39,10 +39,11 @@ class RowStore:
         n_pos: int,
         device: torch.device,
         dtype: torch.dtype,
-        ram_budget: int = RAM_BUDGET,
+        ram_budget: int | None = None,
     ) -> None:
         self.n_slots, self.n_cols, self.device, self.dtype = n_slots, n_cols, device, dtype
-        self.ram_budget = ram_budget if torch.device(device).type == "cpu" else None
+        budget = RAM_BUDGET if ram_budget is None else ram_budget
+        self.ram_budget = budget if torch.device(device).type == "cpu" else None
         self.ram_bytes = 0
         self.n_values = 0
         self.spill = None  # the temporary file, opened on the first spilled chunk
