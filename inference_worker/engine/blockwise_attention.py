@@ -5,9 +5,10 @@ several copies of heads x 8,192^2 floats per layer in the forward pass, and the 
 keeps every layer's pattern for the backward passes. Here a block of queries is scored against
 only the keys it can see (all earlier ones; the last `window_size` ones for local attention),
 soft-capped, masked, soft-maxed and mixed into `z`; nothing larger than one block's pattern ever
-exists. The frozen pass keeps only the rotated queries and keys: each backward pass recomputes the
-pattern block by block and returns `P^T @ grad` for the values (the pattern is frozen, so no
-gradient reaches the queries or keys). Under `torch.func.vmap` the batch of cotangents is folded
+exists. The frozen pass keeps pattern blocks up to a byte budget shared by all layers
+(PATTERN_BUDGET: every block on short prompts) and, past it, only the rotated queries, keys and
+each query's log-sum-exp: a backward pass recomputes those blocks and returns `P^T @ grad` for the
+values (the pattern is frozen, so no gradient reaches the queries or keys). Under `torch.func.vmap` the batch of cotangents is folded
 into the last dimension, so one matmul per block serves every row of a batch.
 
 Per query row the same scores, cap, mask and softmax are applied as in TransformerLens; only the
@@ -26,6 +27,7 @@ import torch.nn.functional as F
 
 # Elements of one block's scores; bounds the temporaries of every block (about 16 MB of float32).
 BLOCK_ELEMENTS = 1 << 22
+PATTERN_BUDGET = 256 << 20  # bytes of frozen pattern blocks kept for the backward passes
 _UNSUPPORTED_ARCHS = ("OlmoeForCausalLM", "Olmo2ForCausalLM", "Olmo3ForCausalLM")
 
 
@@ -62,58 +64,106 @@ def supports_blockwise(attn) -> bool:
     )
 
 
-def _pattern(q: torch.Tensor, k: torch.Tensor, a: int, b: int, lo: int, shape: AttentionShape):
-    """Pattern rows of queries a..b-1 over keys lo..b-1: [heads, b - a, b - lo]."""
+def _scores(q: torch.Tensor, k: torch.Tensor, a: int, b: int, lo: int, shape: AttentionShape):
+    """Soft-capped scores of queries a..b-1 over keys lo..b-1 (before the causal mask)."""
     scores = q[:, a:b] @ k[:, lo:b].transpose(-1, -2) / shape.scale
     if shape.soft_cap is not None and shape.soft_cap > 0:
         scores = shape.soft_cap * torch.tanh(scores / shape.soft_cap)
-    qpos = torch.arange(a, b, device=q.device)[:, None]
-    kpos = torch.arange(lo, b, device=q.device)[None, :]
+    return scores
+
+
+def _visible(a: int, b: int, lo: int, shape: AttentionShape, device) -> torch.Tensor:
+    qpos = torch.arange(a, b, device=device)[:, None]
+    kpos = torch.arange(lo, b, device=device)[None, :]
     visible = kpos <= qpos
     if shape.window is not None:
         visible &= kpos > qpos - shape.window
-    scores = torch.where(visible, scores, float("-inf"))
+    return visible
+
+
+def _pattern(q: torch.Tensor, k: torch.Tensor, a: int, b: int, lo: int, shape: AttentionShape):
+    """Pattern rows of queries a..b-1 over keys lo..b-1: [heads, b - a, b - lo]."""
+    scores = _scores(q, k, a, b, lo, shape)
+    scores = torch.where(_visible(a, b, lo, shape, q.device), scores, float("-inf"))
     pattern = F.softmax(scores, dim=-1)
     return torch.where(torch.isnan(pattern), torch.zeros_like(pattern), pattern)
 
 
-def mix(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, shape: AttentionShape) -> torch.Tensor:
+class Patterns:
+    """A frozen layer's pattern blocks: kept while the shared byte budget lasts, otherwise
+    recomputed on each backward pass from the queries, keys and each row's log-sum-exp."""
+
+    def __init__(self, budget: list[int]) -> None:
+        self.budget = budget  # [bytes left], shared by every layer of one frozen pass
+        self.kept: dict[int, torch.Tensor] = {}
+        self.lse: torch.Tensor | None = None
+
+    def record(self, q, k, a: int, b: int, lo: int, shape: AttentionShape, pattern) -> None:
+        size = pattern.numel() * pattern.element_size()
+        if size <= self.budget[0]:
+            self.budget[0] -= size
+            self.kept[a] = pattern
+            return
+        if self.lse is None:
+            self.lse = q.new_zeros(q.shape[0], q.shape[1])
+        scores = _scores(q, k, a, b, lo, shape)
+        scores = torch.where(_visible(a, b, lo, shape, q.device), scores, float("-inf"))
+        self.lse[:, a:b] = torch.logsumexp(scores, dim=-1)
+
+    def block(self, q, k, a: int, b: int, lo: int, shape: AttentionShape) -> torch.Tensor:
+        kept = self.kept.get(a)
+        if kept is not None:
+            return kept
+        p = _scores(q, k, a, b, lo, shape).sub_(self.lse[:, a:b, None]).exp_()
+        return p.masked_fill_(~_visible(a, b, lo, shape, q.device), 0.0)
+
+
+def mix(
+    q: torch.Tensor,
+    k: torch.Tensor,
+    v: torch.Tensor,
+    shape: AttentionShape,
+    patterns: Patterns | None = None,
+) -> torch.Tensor:
     """z = pattern @ v for q, k, v [heads, pos, d_head] (no gradient through the pattern)."""
     z = v.new_empty(q.shape[0], q.shape[1], v.shape[-1])
     for a, b, lo in shape.blocks(q.shape[0]):
-        z[:, a:b] = _pattern(q, k, a, b, lo, shape).to(v.dtype) @ v[:, lo:b]
+        p = _pattern(q, k, a, b, lo, shape).to(v.dtype)
+        z[:, a:b] = p @ v[:, lo:b]
+        if patterns is not None:
+            patterns.record(q, k, a, b, lo, shape, p)
     return z
 
 
 def mix_transposed(
-    q: torch.Tensor, k: torch.Tensor, grad: torch.Tensor, shape: AttentionShape
+    q: torch.Tensor, k: torch.Tensor, grad: torch.Tensor, shape: AttentionShape, patterns
 ) -> torch.Tensor:
     """pattern^T @ grad for grad [heads, pos, d] (any d)."""
     out = torch.zeros_like(grad)
     for a, b, lo in shape.blocks(q.shape[0]):
-        p = _pattern(q, k, a, b, lo, shape).to(grad.dtype)
+        p = patterns.block(q, k, a, b, lo, shape).to(grad.dtype)
         out[:, lo:b] += p.transpose(-1, -2) @ grad[:, a:b]
     return out
 
 
 class BlockMixT(torch.autograd.Function):
-    """pattern^T @ g with the pattern recomputed blockwise; vmap folds the batch into d."""
+    """pattern^T @ g with the pattern kept or recomputed blockwise; vmap folds the batch into d."""
 
     @staticmethod
-    def forward(q, k, grad, shape):
-        return mix_transposed(q, k, grad, shape)
+    def forward(q, k, grad, shape, patterns):
+        return mix_transposed(q, k, grad, shape, patterns)
 
     @staticmethod
     def setup_context(ctx, inputs, output) -> None:
         return None
 
     @staticmethod
-    def vmap(info, in_dims, q, k, grad, shape):
+    def vmap(info, in_dims, q, k, grad, shape, patterns):
         if in_dims[0] is not None or in_dims[1] is not None:
             raise NotImplementedError("frozen queries and keys are never batched")
         g = grad.movedim(in_dims[2], -1)  # [heads, pos, d, B]
         folded = g.reshape(*g.shape[:-2], g.shape[-2] * g.shape[-1])
-        out = mix_transposed(q, k, folded, shape).reshape(g.shape)
+        out = mix_transposed(q, k, folded, shape, patterns).reshape(g.shape)
         return out.movedim(-1, 0), 0
 
 
@@ -121,23 +171,24 @@ class FrozenBlockMix(torch.autograd.Function):
     """z = pattern(q, k) @ v with the pattern frozen: the gradient flows to v only."""
 
     @staticmethod
-    def forward(q, k, v, shape):
-        return mix(q, k, v, shape)
+    def forward(q, k, v, shape, patterns):
+        return mix(q, k, v, shape, patterns)
 
     @staticmethod
     def setup_context(ctx, inputs, output) -> None:
-        q, k, _, shape = inputs
+        q, k, _, shape, patterns = inputs
         ctx.save_for_backward(q, k)
-        ctx.shape = shape
+        ctx.shape, ctx.patterns = shape, patterns
 
     @staticmethod
     def backward(ctx, grad):
         q, k = ctx.saved_tensors
-        return None, None, BlockMixT.apply(q, k, grad, ctx.shape), None
+        return None, None, BlockMixT.apply(q, k, grad, ctx.shape, ctx.patterns), None, None
 
 
-def blockwise_forward(attn, frozen: bool):
-    """A replacement for `attn.forward` (no KV cache, no padding mask)."""
+def blockwise_forward(attn, budget: list[int] | None):
+    """A replacement for `attn.forward` (no KV cache, no padding mask); with a pattern `budget`
+    ([bytes], shared by the layers) it runs the frozen pass."""
     cfg = attn.cfg
     grouped = hasattr(attn, "repeat_kv_heads") and not cfg.ungroup_grouped_query_attention
     window = cfg.window_size if attn.attn_type == "local" else None
@@ -158,8 +209,8 @@ def blockwise_forward(attn, frozen: bool):
         # one prompt: [1, pos, heads, d_head] -> [heads, pos, d_head]
         q_, k_, v_ = (t[0].transpose(0, 1) for t in (q, k, v))
         shape = AttentionShape(q_.shape[1], window, float(attn.attn_scale), soft_cap)
-        if frozen:
-            z = FrozenBlockMix.apply(q_.detach(), k_.detach(), v_, shape)
+        if budget is not None:
+            z = FrozenBlockMix.apply(q_.detach(), k_.detach(), v_, shape, Patterns(budget))
         else:
             z = mix(q_, k_, v_, shape)
         z = attn.hook_z(z.transpose(0, 1)[None])  # [1, pos, heads, d_head]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import torch
 
+from . import blockwise_attention
 from .blockwise_attention import blockwise_forward, supports_blockwise
 from .errors import EngineError
 from .frozen_mix import frozen_z_scores
@@ -136,9 +137,10 @@ class ReplacementModel:
 
         attns = [block.attn for block in self.model.blocks]
         blockwise = self.blockwise_attention and all(supports_blockwise(a) for a in attns)
+        budget = [blockwise_attention.PATTERN_BUDGET] if frozen else None
         for attn in attns:
             if blockwise:
-                attn.forward = blockwise_forward(attn, frozen)
+                attn.forward = blockwise_forward(attn, budget)
             elif frozen:
                 attn.calculate_z_scores = frozen_z_scores(attn)
         handle = self.model.unembed.register_forward_pre_hook(grab_final)

@@ -77,3 +77,13 @@ def test_threshold_equals_a_full_sort_and_cumsum(monkeypatch, chunk):
         index = int(torch.searchsorted(cumulative, threshold))
         expected = float(ordered[index]) if index < len(ordered) else 0.0
         assert pruning_module.find_threshold(scores.clone(), threshold) == expected
+
+
+def test_recomputed_patterns_give_the_kept_ones_graph(replacement_models, monkeypatch):
+    """Past the pattern budget, backward passes recompute pattern blocks from the log-sum-exp."""
+    rm = replacement_models("gemma2", "plt")
+    kept, _ = _graph(rm, True, 1 << 40, monkeypatch, max_feature_nodes=30)
+    monkeypatch.setattr(blockwise_attention, "PATTERN_BUDGET", 0)
+    recomputed, _ = _graph(rm, True, 1 << 40, monkeypatch, max_feature_nodes=30)
+    assert torch.equal(recomputed.selected_features, kept.selected_features)
+    assert (recomputed.block - kept.block).abs().max() <= 1e-12 * kept.block.abs().max()
