@@ -15,6 +15,9 @@ The regions still grow with (rows x active features), i.e. with the prompt's len
 them back one chunk at a time whenever it is swept (the operating system's page cache usually
 serves those reads), so the process's resident memory stays near the budget on any prompt.
 Spilled entries are read back bit for bit, so the graph does not depend on the budget.
+
+Small graphs (all rows x all columns within DENSE_BUDGET bytes) skip the region bookkeeping and
+keep the rows whole: one matmul per influence step instead of scattered region entries.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ import numpy as np
 import torch
 
 CHUNK_ROWS = 32  # rows whose regions are laid out at a time (bounds the index temporaries)
-RAM_BUDGET = 512 << 20  # bytes of regions kept in memory before the rest is streamed to disk
+RAM_BUDGET = 256 << 20  # bytes of regions kept in memory before the rest is streamed to disk
+DENSE_BUDGET = 64 << 20  # bytes of whole rows below which the store keeps rows whole
 
 
 class RowStore:
@@ -47,6 +51,12 @@ class RowStore:
         self.ram_bytes = 0
         self.n_values = 0
         self.spill = None  # the temporary file, opened on the first spilled chunk
+        size = n_slots * n_cols * torch.empty(0, dtype=dtype).element_size()
+        self.dense = (
+            torch.zeros(n_slots, n_cols, dtype=dtype, device=device)
+            if size <= DENSE_BUDGET
+            else None
+        )
         self.n_layers, self.n_pos = n_layers, n_pos
         k = active.shape[0]
         counts = torch.zeros(n_layers, n_pos, dtype=torch.long, device=device)
@@ -106,6 +116,10 @@ class RowStore:
         slots, layers, positions = (t.to(self.device) for t in (slots, layers, positions))
         self.slot_node[slots] = nodes.to(self.device)
         self.abs_sum[slots] = rows.abs().sum(dim=1).to(self.dtype)
+        if self.dense is not None:
+            self.dense[slots] = rows.to(self.dtype)
+            self.n_values += rows.numel()
+            return
         for a in range(0, rows.shape[0], CHUNK_ROWS):
             b = slice(a, a + CHUNK_ROWS)
             r, c = self._layout(layers[b], positions[b])
@@ -149,6 +163,9 @@ class RowStore:
     def propagate(self, weights: torch.Tensor, clamp: float) -> torch.Tensor:
         """weights[slot] @ (|rows| / rowsum.clamp(clamp)), over all stored entries."""
         scale = weights / self.abs_sum.clamp(min=clamp)
+        if self.dense is not None:
+            used = torch.nonzero(scale).flatten()
+            return scale[used] @ self.dense[used].abs()
         out = torch.zeros(self.n_cols, dtype=self.dtype, device=self.device)
         for slots, lens, cols, vals in self._sweep():
             w = scale[slots]
@@ -189,6 +206,15 @@ class RowStore:
         """Dense [n_rows, n_block_cols]: slot s -> row row_of_slot[s], column c -> col_map[c]
         (entries whose column maps to -1 are dropped). Frees the store as it goes."""
         block = torch.zeros(n_rows, n_block_cols, dtype=self.dtype, device=self.device)
+        if self.dense is not None:
+            kept = torch.nonzero(col_map >= 0).flatten()
+            # kept columns keep their order in the block (selected features ascending, then
+            # errors and tokens), so whole rows are copied
+            if not torch.equal(col_map[kept], torch.arange(n_block_cols, device=self.device)):
+                raise ValueError("block columns must follow the store's column order")
+            block.index_copy_(0, row_of_slot, self.dense[:, kept])
+            self.dense = None
+            return block
         while self.chunks:
             slots, lens, cols, vals = self._read(self.chunks.pop(0))
             r = torch.repeat_interleave(

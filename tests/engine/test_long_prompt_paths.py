@@ -1,8 +1,8 @@
 """The long-prompt paths give the graph of the whole-matrix computation.
 
-Blockwise attention (patterns recomputed in query blocks, local windows honoured), row regions
-streamed to disk and pruning through masks with the in-place threshold sort are compared with
-TransformerLens's whole-pattern attention, an all-in-memory row store and a torch sort."""
+Blockwise attention (patterns in query blocks, local windows honoured), row regions streamed to
+disk and pruning through masks with the in-place threshold sort are compared with
+TransformerLens's whole-pattern attention, whole rows in memory and a torch sort."""
 
 from __future__ import annotations
 
@@ -16,10 +16,11 @@ from inference_worker.engine.replacement import ReplacementModel
 TOKENS = torch.tensor([1] + [(7 * i) % 50 + 4 for i in range(1, 40)])  # 40 tokens, window 4
 
 
-def _graph(rm, blockwise: bool, ram_budget: int, monkeypatch, **settings):
+def _graph(rm, blockwise: bool, ram_budget: int, monkeypatch, whole_rows=False, **settings):
     with monkeypatch.context() as m:
         m.setattr(ReplacementModel, "blockwise_attention", blockwise)
         m.setattr(rowstore, "RAM_BUDGET", ram_budget)
+        m.setattr(rowstore, "DENSE_BUDGET", 1 << 40 if whole_rows else 0)
         # a few queries per block, so the blocks, their key ranges and windows all matter
         m.setattr(blockwise_attention, "BLOCK_ELEMENTS", 4 * 7 * 16)
         result = attribute(rm, TOKENS, batch_size=8, **settings)
@@ -31,7 +32,9 @@ def test_blockwise_and_spilled_graph_equals_the_whole_matrix_one(
     replacement_models, monkeypatch, kind, cap
 ):
     rm = replacement_models("gemma2", kind)  # float64: differences are rounding only
-    dense, dense_pruned = _graph(rm, False, 1 << 40, monkeypatch, max_feature_nodes=cap)
+    dense, dense_pruned = _graph(
+        rm, False, 1 << 40, monkeypatch, whole_rows=True, max_feature_nodes=cap
+    )
     new, new_pruned = _graph(rm, True, 0, monkeypatch, max_feature_nodes=cap)
     assert new.meta["n_active_features"] == dense.meta["n_active_features"] > 100
     assert torch.equal(new.active_features, dense.active_features)
