@@ -101,6 +101,7 @@ def compute_components(state: ForwardState, tc: TranscoderBase) -> Components:
     write_idx: list[list[torch.Tensor]] = [[] for _ in range(n_layers)]
     write_pos: list[list[torch.Tensor]] = [[] for _ in range(n_layers)]
     write_vec: list[list[torch.Tensor]] = [[] for _ in range(n_layers)]
+    writes: list[DecoderWrites] = []
     offset = 0
     for layer in range(n_layers):
         x = state.inputs[layer][0]
@@ -120,6 +121,18 @@ def compute_components(state: ForwardState, tc: TranscoderBase) -> Components:
             write_pos[out_layer].append(pos)
             write_vec[out_layer].append(dec[:, j])
         offset += k
+        del dec
+        # every write into this layer is known now (sources are this layer or earlier ones):
+        # pack them and drop the loose vectors at once, which bounds the peak on long prompts
+        writes.append(
+            DecoderWrites(
+                torch.cat(write_idx[layer]),
+                torch.cat(write_pos[layer]),
+                torch.cat(write_vec[layer]),
+                n_pos,
+            )
+        )
+        write_idx[layer] = write_pos[layer] = write_vec[layer] = []
     for layer in range(n_layers):
         if tc.has_skip:
             recon[layer] += tc.skip(layer, state.inputs[layer][0])
@@ -127,15 +140,6 @@ def compute_components(state: ForwardState, tc: TranscoderBase) -> Components:
     outs = torch.stack([o[0] for o in state.outputs])
     errors = outs - recon
     errors[:, 0] = 0
-    writes = [
-        DecoderWrites(
-            torch.cat(write_idx[layer]),
-            torch.cat(write_pos[layer]),
-            torch.cat(write_vec[layer]),
-            n_pos,
-        )
-        for layer in range(n_layers)
-    ]
     return Components(
         active=torch.cat(actives).long(),
         values=torch.cat(values),
