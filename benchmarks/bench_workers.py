@@ -23,6 +23,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "scripts"), str(ROOT)]
 
 
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
@@ -33,14 +38,22 @@ def build(spec: dict) -> None:
     import torch
 
     model_dir, tc_dir = Path(spec["model_dir"]), Path(spec["transcoders_dir"])
-    stamp = json.dumps({k: spec[k] for k in ("model", "seed", "d_transcoder", "l0", "token_ids")})
+    keys = (
+        "model",
+        "seed",
+        "d_transcoder",
+        "l0",
+        "calibration_ids" if "calibration_ids" in spec else "token_ids",
+    )
+    stamp = json.dumps({k: spec[k] for k in keys})
     if (tc_dir / "spec.json").is_file() and (tc_dir / "spec.json").read_text() == stamp:
         return  # already built from the same spec
     cfg = fb.gemma2_config(**spec["model"])
     if not (model_dir / "model.safetensors").exists():
         fb.write_model_dir(model_dir, cfg, seed=spec["seed"])
     model = fb.load_plain_model(model_dir)
-    tokens = torch.tensor(spec["token_ids"])
+    # thresholds may be calibrated on a shorter prompt (long-prompt runs share one set)
+    tokens = torch.tensor(spec.get("calibration_ids") or spec["token_ids"])
     fb.write_plt(
         tc_dir,
         model,
@@ -84,6 +97,7 @@ def run_ours(spec: dict, out: Path) -> dict:
         model, engine.load_transcoders(spec["transcoders_dir"], model=model)
     )
     t["load"] = time.perf_counter() - t0
+    cpu0 = cpu_seconds()
     t0 = time.perf_counter()
     result = engine.attribute(
         rm,
@@ -103,23 +117,38 @@ def run_ours(spec: dict, out: Path) -> dict:
     graph = engine.to_graph_json(result, pruned, slug="bench", scan="bench")
     (out / "graph.json").write_text(json.dumps(graph))
     t["export"] = time.perf_counter() - t0
+    t["cpu"] = cpu_seconds() - cpu0  # attribute, prune, export: CPU seconds, all threads
     peak = peak_rss_mb()
 
-    from safetensors.torch import load_file, save_file
+    from safetensors.torch import save_file
 
-    raw_path = out / "raw.safetensors"
-    engine.save_raw(result, pruned, raw_path)
-    raw = load_file(str(raw_path))
-    raw_path.unlink()
-    n_f, n_l = len(raw["selected_features"]), len(raw["logit_tokens"])
-    raw["adjacency"], raw["edge_mask"] = _compact(raw["adjacency"], n_f, n_l, raw["edge_mask"])
-    save_file({k: v.contiguous() for k, v in raw.items()}, str(out / "compare.safetensors"))
+    # the feature and logit rows straight from the block: never the N x N matrix
+    n_nodes = result.n_nodes
+    adjacency = torch.zeros(result.block.shape[0], n_nodes)
+    adjacency[:, : result.block.shape[1]] = result.block
+    # as dense_edge_mask: with a zero edge threshold the logit columns stay marked too
+    edge_rows = torch.full((result.block.shape[0], n_nodes), pruned.keep_all_edges)
+    edge_rows[:, : pruned.edge_mask.shape[1]] = pruned.edge_mask
+    save_file(
+        {
+            "adjacency": adjacency.float().contiguous(),
+            "edge_mask": edge_rows,
+            "node_mask": pruned.node_mask.bool().contiguous(),
+            "selected_features": result.selected_features.long(),
+            "active_features": result.active_features.long().contiguous(),
+            "logit_tokens": result.logit_tokens.long(),
+            "logit_probabilities": result.logit_probabilities.float(),
+            "input_tokens": result.input_tokens.long(),
+        },
+        str(out / "compare.safetensors"),
+    )
     return {
         "times": t,
         "baseline_rss_mb": base,
         "peak_rss_mb": peak,
-        "n_active_features": len(raw["active_features"]),
-        "n_nodes": int(raw["node_mask"].shape[0]),
+        "n_active_features": len(result.active_features),
+        "n_nodes": n_nodes,
+        "phases": result.meta.get("timings", {}),
     }
 
 
@@ -143,6 +172,7 @@ def run_ct(spec: dict, out: Path) -> dict:
         Path(spec["model_dir"]), load_ct_transcoders(Path(spec["transcoders_dir"]))
     )
     t["load"] = time.perf_counter() - t0
+    cpu0 = cpu_seconds()
     t0 = time.perf_counter()
     graph = attribute(
         torch.tensor(spec["token_ids"]),
@@ -166,6 +196,7 @@ def run_ct(spec: dict, out: Path) -> dict:
     )
     (out / "graph.json").write_text(doc.model_dump_json())
     t["export"] = time.perf_counter() - t0
+    t["cpu"] = cpu_seconds() - cpu0  # attribute, prune, export: CPU seconds, all threads
     peak = peak_rss_mb()
 
     from safetensors.torch import save_file

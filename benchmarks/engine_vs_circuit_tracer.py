@@ -114,7 +114,8 @@ def fmt_run(name: str, r: dict) -> str:
     total = t["attribute"] + t["prune"] + t["export"]
     return (
         f"  {name:>4}: attribute {t['attribute']:7.2f} s  prune {t['prune']:6.2f} s  "
-        f"export {t['export']:6.2f} s  (total {total:7.2f} s; load {t['load']:.2f} s)  "
+        f"export {t['export']:6.2f} s  (total {total:7.2f} s, CPU {t.get('cpu', 0):7.2f} s; "
+        f"load {t['load']:.2f} s)  "
         f"peak RSS {r['peak_rss_mb']:7.0f} MB, above import baseline "
         f"{r['peak_rss_mb'] - r['baseline_rss_mb']:7.0f} MB; "
         f"{r['n_active_features']} active features, {r['n_nodes']} nodes"

@@ -22,31 +22,49 @@ from .transcoders.base import TranscoderBase
 
 class DecoderWrites:
     """The scaled decoder vectors written into one layer, padded per position so that one bmm
-    scores them all against a batch of gradients."""
+    scores a group of positions against a batch of gradients.
+
+    Positions are grouped by how many writes they receive (sorted by count, GROUP positions a
+    group) and each group is padded to its own widest position only: padding every position to
+    the prompt's widest one cost up to twice the vectors' memory on long prompts."""
+
+    GROUP = 256
 
     def __init__(self, idx: torch.Tensor, pos: torch.Tensor, vec: torch.Tensor, n_pos: int) -> None:
         """idx [w]: active index of each write's feature; pos [w]; vec [w, d_model]."""
         counts = torch.bincount(pos, minlength=n_pos)
-        width = int(counts.max()) if pos.numel() else 0
-        self.width = width
-        if width == 0:
+        self.groups: list[tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]] = []
+        if pos.numel() == 0:
             return
         order = torch.argsort(pos, stable=True)
         pos_s, idx_s, vec_s = pos[order], idx[order], vec[order]
         starts = torch.cumsum(counts, 0) - counts
         slot = torch.arange(pos_s.numel(), device=pos.device) - starts[pos_s]
-        self.table = vec.new_zeros(n_pos, width, vec.shape[-1])  # [n_pos, width, d]
-        self.table[pos_s, slot] = vec_s
-        self.flat = pos_s * width + slot  # where each write lands in [n_pos * width]
-        self.cols = idx_s
+        by_count = torch.argsort(counts, descending=True, stable=True)
+        by_count = by_count[counts[by_count] > 0]
+        rank = torch.full((n_pos,), -1, dtype=torch.long, device=pos.device)
+        rank[by_count] = torch.arange(by_count.numel(), device=pos.device)
+        for g0 in range(0, by_count.numel(), self.GROUP):
+            positions = by_count[g0 : g0 + self.GROUP]
+            width = int(counts[positions[0]])
+            member = (rank[pos_s] >= g0) & (rank[pos_s] < g0 + positions.numel())
+            local = rank[pos_s[member]] - g0
+            table = vec.new_zeros(positions.numel(), width, vec.shape[-1])
+            table[local, slot[member]] = vec_s[member]
+            flat = local * width + slot[member]  # where each write lands in [group * width]
+            self.groups.append((positions, table, flat, idx_s[member]))
+
+    @property
+    def n_writes(self) -> int:
+        return sum(cols.numel() for *_, cols in self.groups)
 
     def add_into(self, rows: torch.Tensor, grad: torch.Tensor) -> None:
         """rows[b, col] += grad[b, pos] . vec for every write; grad is [B, n_pos, d]."""
-        if self.width == 0:
-            return
-        scores = torch.bmm(grad.transpose(0, 1), self.table.transpose(1, 2))  # [n_pos, B, width]
-        scores = scores.permute(1, 0, 2).reshape(grad.shape[0], -1)
-        rows.index_add_(1, self.cols, scores[:, self.flat])
+        for positions, table, flat, cols in self.groups:
+            g = grad[:, positions]  # [B, group, d]
+            scores = torch.bmm(g.transpose(0, 1), table.transpose(1, 2))  # [group, B, width]
+            scores = scores.permute(1, 0, 2).reshape(grad.shape[0], -1)
+            rows.index_add_(1, cols, scores[:, flat])
 
 
 @dataclass
@@ -83,6 +101,7 @@ def compute_components(state: ForwardState, tc: TranscoderBase) -> Components:
     write_idx: list[list[torch.Tensor]] = [[] for _ in range(n_layers)]
     write_pos: list[list[torch.Tensor]] = [[] for _ in range(n_layers)]
     write_vec: list[list[torch.Tensor]] = [[] for _ in range(n_layers)]
+    writes: list[DecoderWrites] = []
     offset = 0
     for layer in range(n_layers):
         x = state.inputs[layer][0]
@@ -102,6 +121,18 @@ def compute_components(state: ForwardState, tc: TranscoderBase) -> Components:
             write_pos[out_layer].append(pos)
             write_vec[out_layer].append(dec[:, j])
         offset += k
+        del dec
+        # every write into this layer is known now (sources are this layer or earlier ones):
+        # pack them and drop the loose vectors at once, which bounds the peak on long prompts
+        writes.append(
+            DecoderWrites(
+                torch.cat(write_idx[layer]),
+                torch.cat(write_pos[layer]),
+                torch.cat(write_vec[layer]),
+                n_pos,
+            )
+        )
+        write_idx[layer] = write_pos[layer] = write_vec[layer] = []
     for layer in range(n_layers):
         if tc.has_skip:
             recon[layer] += tc.skip(layer, state.inputs[layer][0])
@@ -109,15 +140,6 @@ def compute_components(state: ForwardState, tc: TranscoderBase) -> Components:
     outs = torch.stack([o[0] for o in state.outputs])
     errors = outs - recon
     errors[:, 0] = 0
-    writes = [
-        DecoderWrites(
-            torch.cat(write_idx[layer]),
-            torch.cat(write_pos[layer]),
-            torch.cat(write_vec[layer]),
-            n_pos,
-        )
-        for layer in range(n_layers)
-    ]
     return Components(
         active=torch.cat(actives).long(),
         values=torch.cat(values),

@@ -11,6 +11,13 @@ Thresholds are found among the positive scores only: the zeros of the N x N matr
 omits cannot move a cumulative threshold except when it falls past every positive score, where
 the threshold becomes 0 (and then every edge is kept, as circuit-tracer does).
 
+Memory: the pruned graph is never copied (the block is read through row and column masks, a
+chunk of rows at a time), and the edge threshold sorts the positive scores' values in place with
+no index array; the cumulative sum that locates the threshold is taken a chunk at a time with
+the same double-precision running sum as torch's CPU cumsum, so the threshold is the one a full
+sort and cumsum give. circuit-tracer sorts every score of the N x N matrix with its indices,
+which is where it runs out of memory on long prompts.
+
 Two per-node series, not to be confused: the logit influence (larger = more important) and the
 cumulative share it ranks each node into (smaller = more important), which the graph JSON calls
 `influence`.
@@ -20,12 +27,15 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import numpy as np
 import torch
 
 from .errors import EngineError
-from .influence import influence
+from .influence import abs_rows, influence, row_chunks, row_sums
 from .result import AttributionResult
 from .settings import DEFAULTS
+
+CUMSUM_CHUNK = 1 << 22  # scores per step of the threshold's running sum
 
 
 class PruneResult(NamedTuple):
@@ -60,13 +70,32 @@ def logit_influence(result: AttributionResult, block: torch.Tensor | None = None
 
 
 def find_threshold(positive_scores: torch.Tensor, threshold: float) -> float:
-    """The score at which the kept share of the total reaches `threshold` (0 if never)."""
+    """The score at which the kept share of the total reaches `threshold` (0 if never).
+
+    Reorders `positive_scores` in place (CPU)."""
     if positive_scores.numel() == 0:
         return 0.0
-    ordered = torch.sort(positive_scores, descending=True).values
-    cumulative = torch.cumsum(ordered, dim=0) / torch.sum(ordered)
-    index = int(torch.searchsorted(cumulative, threshold).item())
-    return float(ordered[index]) if index < ordered.numel() else 0.0
+    if positive_scores.device.type != "cpu":
+        ordered = torch.sort(positive_scores, descending=True).values
+        cumulative = torch.cumsum(ordered, dim=0) / torch.sum(ordered)
+        index = int(torch.searchsorted(cumulative, threshold).item())
+        return float(ordered[index]) if index < ordered.numel() else 0.0
+    values = positive_scores.contiguous().numpy()
+    np.negative(values, out=values)  # a descending sort, in place, with no index array
+    values.sort()
+    np.negative(values, out=values)
+    ordered = torch.from_numpy(values)
+    total = torch.sum(ordered)
+    running = 0.0
+    step = CUMSUM_CHUNK
+    for a in range(0, values.size, step):
+        part = np.cumsum(np.concatenate(([running], values[a : a + step])), dtype=np.float64)[1:]
+        running = float(part[-1])
+        cumulative = torch.from_numpy(part.astype(values.dtype)) / total
+        index = int(torch.searchsorted(cumulative, threshold).item())
+        if index < cumulative.numel():
+            return float(ordered[a + index])
+    return 0.0
 
 
 def prune_graph(
@@ -86,16 +115,31 @@ def prune_graph(
     node_mask[-n_log - n_tok :] = True
 
     cols = block.shape[1]
-    pruned = block.clone()
-    pruned[~node_mask[rows]] = 0
-    pruned[:, ~node_mask[:cols]] = 0
+    keep = (node_mask[rows], node_mask[:cols])
     w = logit_weights(result)
-    pruned_infl = influence(pruned, rows, result.n_nodes, w, clamp=1e-10, max_iter=1000) + w
-    denom = pruned.abs().sum(dim=1).clamp(min=1e-10)
-    scores = pruned.abs_().div_(denom[:, None]).mul_(pruned_infl[rows][:, None])
-    edge_thr = find_threshold(scores[scores > 0], edge_threshold)
-    edge_mask = scores >= edge_thr
-    del scores, pruned
+    pruned_infl = (
+        influence(block, rows, result.n_nodes, w, clamp=1e-10, max_iter=1000, keep=keep) + w
+    )
+    denom = row_sums(block, keep).clamp(min=1e-10)
+    target_infl = pruned_infl[rows]
+    chunks = list(row_chunks(block.shape[0], cols))
+
+    def scores(a: int, b: int) -> torch.Tensor:
+        return abs_rows(block, a, b, keep).div_(denom[a:b, None]).mul_(target_infl[a:b, None])
+
+    n_positive = sum(int((scores(a, b) > 0).sum()) for a, b in chunks)
+    positive = torch.empty(n_positive, dtype=block.dtype, device=block.device)
+    filled = 0
+    for a, b in chunks:
+        part = scores(a, b)
+        part = part[part > 0]
+        positive[filled : filled + part.numel()] = part
+        filled += part.numel()
+    edge_thr = find_threshold(positive, edge_threshold)
+    del positive
+    edge_mask = torch.empty(block.shape, dtype=torch.bool, device=block.device)
+    for a, b in chunks:
+        edge_mask[a:b] = scores(a, b) >= edge_thr
     keep_all = edge_thr == 0.0
 
     if not keep_all:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import torch
 
+from . import blockwise_attention
+from .blockwise_attention import blockwise_forward, supports_blockwise
 from .errors import EngineError
 from .frozen_mix import frozen_z_scores
 from .transcoders.base import TranscoderBase
@@ -34,6 +36,10 @@ class ForwardState:
 
 
 class ReplacementModel:
+    # Attention in query blocks where TransformerLens's configuration allows it
+    # (blockwise_attention.py); False keeps TransformerLens's whole-pattern attention.
+    blockwise_attention = True
+
     def __init__(self, model, transcoders: TranscoderBase) -> None:
         check_against_model(transcoders, model, transcoders.info.source or "transcoders")
         self.model = model
@@ -125,16 +131,27 @@ class ReplacementModel:
             )
         return hooks
 
-    def _run(self, tokens: torch.Tensor, hooks, store: dict) -> torch.Tensor:
+    def _run(self, tokens: torch.Tensor, hooks, store: dict, frozen: bool = False) -> torch.Tensor:
         def grab_final(module, args):
             store["final"] = args[0]
 
+        attns = [block.attn for block in self.model.blocks]
+        blockwise = self.blockwise_attention and all(supports_blockwise(a) for a in attns)
+        budget = [blockwise_attention.PATTERN_BUDGET] if frozen else None
+        for attn in attns:
+            if blockwise:
+                attn.forward = blockwise_forward(attn, budget)
+            elif frozen:
+                attn.calculate_z_scores = frozen_z_scores(attn)
         handle = self.model.unembed.register_forward_pre_hook(grab_final)
         try:
             with self.model.hooks(fwd_hooks=hooks):
                 return self.model(tokens.to(self.cfg.device).unsqueeze(0))
         finally:
             handle.remove()
+            for attn in attns:
+                attn.__dict__.pop("forward", None)
+                attn.__dict__.pop("calculate_z_scores", None)
 
     def forward_state(self, tokens: torch.Tensor) -> ForwardState:
         """A clean forward pass, then the frozen one under `torch.func.vjp`, whose pull-back
@@ -146,14 +163,7 @@ class ReplacementModel:
 
         def frozen(embed: torch.Tensor, outputs: tuple[torch.Tensor, ...]):
             store: dict = {"inputs": [None] * n_layers}
-            patched = [block.attn for block in self.model.blocks]
-            for attn in patched:
-                attn.calculate_z_scores = frozen_z_scores(attn)
-            try:
-                self._run(tokens, self._hooks(store, embed, outputs), store)
-            finally:
-                for attn in patched:
-                    del attn.calculate_z_scores
+            self._run(tokens, self._hooks(store, embed, outputs), store, frozen=True)
             return tuple(store["inputs"]), store["final"]
 
         with torch.enable_grad():

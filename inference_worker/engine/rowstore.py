@@ -6,15 +6,31 @@ earlier positions: features of layers < l at positions <= p, errors of layers < 
 (layer, position, feature), so that region is one contiguous column range per source layer, and
 the store keeps exactly those values (every other entry is zero by causality) with their int32
 columns: about 40% of circuit-tracer's dense (features + logits) x (all active features + ...)
-matrix on a 1,024-token prompt (20% of the entries, 8 bytes each). The partial-influence ranking reads the regions directly; `to_block`
-builds the final dense block over the selected features' columns only.
+matrix on a 1,024-token prompt (20% of the entries, 8 bytes each). The partial-influence ranking
+reads the regions directly; `to_block` builds the final dense block over the selected features'
+columns only.
+
+The regions still grow with (rows x active features), i.e. with the prompt's length: past
+`ram_budget` bytes, a CPU store streams further regions to an unlinked temporary file and reads
+them back one chunk at a time whenever it is swept (the operating system's page cache usually
+serves those reads), so the process's resident memory stays near the budget on any prompt.
+Spilled entries are read back bit for bit, so the graph does not depend on the budget.
+
+Small graphs (all rows x all columns within DENSE_BUDGET bytes) skip the region bookkeeping and
+keep the rows whole: one matmul per influence step instead of scattered region entries.
 """
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
+
+import numpy as np
 import torch
 
 CHUNK_ROWS = 32  # rows whose regions are laid out at a time (bounds the index temporaries)
+RAM_BUDGET = 256 << 20  # bytes of regions kept in memory before the rest is streamed to disk
+DENSE_BUDGET = 64 << 20  # bytes of whole rows below which the store keeps rows whole
 
 
 class RowStore:
@@ -27,8 +43,20 @@ class RowStore:
         n_pos: int,
         device: torch.device,
         dtype: torch.dtype,
+        ram_budget: int | None = None,
     ) -> None:
         self.n_slots, self.n_cols, self.device, self.dtype = n_slots, n_cols, device, dtype
+        budget = RAM_BUDGET if ram_budget is None else ram_budget
+        self.ram_budget = budget if torch.device(device).type == "cpu" else None
+        self.ram_bytes = 0
+        self.n_values = 0
+        self.spill = None  # the temporary file, opened on the first spilled chunk
+        size = n_slots * n_cols * torch.empty(0, dtype=dtype).element_size()
+        self.dense = (
+            torch.zeros(n_slots, n_cols, dtype=dtype, device=device)
+            if size <= DENSE_BUDGET
+            else None
+        )
         self.n_layers, self.n_pos = n_layers, n_pos
         k = active.shape[0]
         counts = torch.zeros(n_layers, n_pos, dtype=torch.long, device=device)
@@ -44,8 +72,9 @@ class RowStore:
         self.abs_sum = torch.zeros(n_slots, dtype=dtype, device=device)
         # (slots [r], region length per row [r], region columns [total] int32, values [total]);
         # the columns are kept (4 bytes each) because recomputing them made every
-        # partial-influence pass several times slower.
-        self.chunks: list[tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]] = []
+        # partial-influence pass several times slower. A spilled chunk holds the file offset of
+        # its columns and values instead of the two tensors.
+        self.chunks: list[tuple] = []
 
     def _layout(self, layers: torch.Tensor, positions: torch.Tensor):
         """Row index and column of every region entry of rows targeting (layers, positions)."""
@@ -87,20 +116,58 @@ class RowStore:
         slots, layers, positions = (t.to(self.device) for t in (slots, layers, positions))
         self.slot_node[slots] = nodes.to(self.device)
         self.abs_sum[slots] = rows.abs().sum(dim=1).to(self.dtype)
+        if self.dense is not None:
+            self.dense[slots] = rows.to(self.dtype)
+            self.n_values += rows.numel()
+            return
         for a in range(0, rows.shape[0], CHUNK_ROWS):
             b = slice(a, a + CHUNK_ROWS)
             r, c = self._layout(layers[b], positions[b])
             lens = torch.bincount(r, minlength=len(slots[b]))
-            self.chunks.append((slots[b], lens, c.int(), rows[b][r, c].to(self.dtype)))
+            self._keep(slots[b], lens, c.int(), rows[b][r, c].to(self.dtype))
+
+    def _keep(self, slots, lens, cols, vals) -> None:
+        self.n_values += vals.numel()
+        size = cols.numel() * cols.element_size() + vals.numel() * vals.element_size()
+        if self.ram_budget is None or self.ram_bytes + size <= self.ram_budget:
+            self.ram_bytes += size
+            self.chunks.append((slots, lens, cols, vals))
+            return
+        if self.spill is None:
+            # unlinked at once; closed by to_block or when the store is collected
+            self.spill = tempfile.TemporaryFile(prefix="circuitscope-rows-")  # noqa: SIM115
+        offset = self.spill.seek(0, 2)
+        cols.numpy().tofile(self.spill)
+        vals.numpy().tofile(self.spill)
+        self.chunks.append((slots, lens, offset, vals.numel()))
+
+    def _read(self, chunk) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+        slots, lens, cols, vals = chunk
+        if isinstance(cols, torch.Tensor):
+            return chunk
+        self.spill.seek(cols)
+        col_arr = np.fromfile(self.spill, dtype=np.int32, count=vals)
+        val_arr = np.fromfile(self.spill, dtype=_NUMPY[self.dtype], count=vals)
+        return slots, lens, torch.from_numpy(col_arr), torch.from_numpy(val_arr)
+
+    def _sweep(self) -> Iterator[tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]]:
+        for chunk in self.chunks:
+            yield self._read(chunk)
 
     def stored_values(self) -> int:
-        return sum(v.numel() for *_, v in self.chunks)
+        return self.n_values
+
+    def spilled_bytes(self) -> int:
+        return 0 if self.spill is None else self.spill.seek(0, 2)
 
     def propagate(self, weights: torch.Tensor, clamp: float) -> torch.Tensor:
         """weights[slot] @ (|rows| / rowsum.clamp(clamp)), over all stored entries."""
         scale = weights / self.abs_sum.clamp(min=clamp)
+        if self.dense is not None:
+            used = torch.nonzero(scale).flatten()
+            return scale[used] @ self.dense[used].abs()
         out = torch.zeros(self.n_cols, dtype=self.dtype, device=self.device)
-        for slots, lens, cols, vals in self.chunks:
+        for slots, lens, cols, vals in self._sweep():
             w = scale[slots]
             if not w.any():
                 continue
@@ -139,12 +206,27 @@ class RowStore:
         """Dense [n_rows, n_block_cols]: slot s -> row row_of_slot[s], column c -> col_map[c]
         (entries whose column maps to -1 are dropped). Frees the store as it goes."""
         block = torch.zeros(n_rows, n_block_cols, dtype=self.dtype, device=self.device)
+        if self.dense is not None:
+            kept = torch.nonzero(col_map >= 0).flatten()
+            # kept columns keep their order in the block (selected features ascending, then
+            # errors and tokens), so whole rows are copied
+            if not torch.equal(col_map[kept], torch.arange(n_block_cols, device=self.device)):
+                raise ValueError("block columns must follow the store's column order")
+            block.index_copy_(0, row_of_slot, self.dense[:, kept])
+            self.dense = None
+            return block
         while self.chunks:
-            slots, lens, cols, vals = self.chunks.pop(0)
+            slots, lens, cols, vals = self._read(self.chunks.pop(0))
             r = torch.repeat_interleave(
                 torch.arange(len(slots), device=self.device), lens, output_size=vals.numel()
             )
             new_col = col_map[cols]
             keep = new_col >= 0
             block[row_of_slot[slots[r[keep]]], new_col[keep]] = vals[keep]
+        if self.spill is not None:
+            self.spill.close()
+            self.spill = None
         return block
+
+
+_NUMPY = {torch.float32: np.float32, torch.float64: np.float64}
