@@ -112,7 +112,8 @@ export function computeLayout(model, mask, box, measure = (t) => 6 * t.length) {
     columns.push({ ctx: c, x0: x, x1: x + widths[c] });
     x += widths[c];
   }
-  const width = x + right;
+  // Scaled widths sum to the box up to rounding: never a hair wider than it (a scrollbar).
+  const width = Math.min(x + right, Math.max(box.width || 1000, GEOM.colMin * nCols + GEOM.left + right));
 
   // Prompt tokens under their columns: level when each fits its column or the column holds at
   // least a few characters of it (the rest elided), else slanted.
