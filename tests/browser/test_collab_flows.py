@@ -54,7 +54,7 @@ def people(browser, asgi_server):
     contexts = []
 
     def open_(user, path: str, *, dialogs=(), wait=True, clipboard=False):
-        ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+        ctx = browser.new_context(viewport={"width": 1400, "height": 900}, bypass_csp=True)
         contexts.append(ctx)
         if clipboard:
             ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=asgi_server)

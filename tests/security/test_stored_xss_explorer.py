@@ -37,8 +37,8 @@ def test_front_end_code_writes_user_text_as_text_only(source):
 
 
 def test_links_built_by_the_explorer_are_never_taken_from_user_text():
-    # Only two links are built in the browser: a blob: download and an https Neuronpedia URL
-    # whose variable parts are encodeURIComponent'ed.
+    # Only three links are built in the browser: a blob: download, an https Neuronpedia URL and
+    # the site-relative feature page, whose variable parts are encodeURIComponent'ed or numbers.
     hrefs = [
         line.strip()
         for source in SOURCES
@@ -46,9 +46,16 @@ def test_links_built_by_the_explorer_are_never_taken_from_user_text():
         if re.search(r"\bhref\s*:", line)
     ]
     for line in hrefs:
-        assert "URL.createObjectURL" in line or "href: np" in line, line
+        assert any(safe in line for safe in ("URL.createObjectURL", "href: np", "href: page")), line
     features = (REPO / "webapp" / "frontend" / "src" / "features.js").read_text()
     assert "https://www.neuronpedia.org/${encodeURIComponent(" in features
+    assert "const page = state.explanations?.pageUrl(node);" in features
+    explanations = (REPO / "webapp" / "frontend" / "src" / "explanations.js").read_text()
+    assert (
+        "`/features/${seg(this.source.model)}/${seg(this.source.source_set)}/${seg(node.layer)}/${seg(node.index)}/`"
+        in explanations
+    )
+    assert "const seg = encodeURIComponent;" in explanations
 
 
 @pytest.mark.browser

@@ -20,6 +20,12 @@ export class Explanations {
     return node.kind === "feature" ? this.byFeature.get(featureKey(node)) || null : null;
   }
 
+  // After an explanation of the node's feature was added, edited or deleted: what now wins.
+  setDefault(node, explanation) {
+    if (explanation) this.byFeature.set(featureKey(node), explanation);
+    else this.byFeature.delete(featureKey(node));
+  }
+
   // The label a node shows before any label the user gives it.
   label(node) {
     const explanation = this.of(node)?.description || "";
@@ -31,7 +37,7 @@ export class Explanations {
   pageUrl(node) {
     if (!this.source || node.kind !== "feature") return null;
     const seg = encodeURIComponent;
-    return `/features/${seg(this.source.model)}/${seg(this.source.source_set)}/${node.layer}/${node.index}/`;
+    return `/features/${seg(this.source.model)}/${seg(this.source.source_set)}/${seg(node.layer)}/${seg(node.index)}/`;
   }
 }
 

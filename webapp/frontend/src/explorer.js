@@ -5,6 +5,7 @@ import { api } from "./api.js";
 import { ConnectionsPanel } from "./connections.js";
 import { el, onReady } from "./dom.js";
 import { FeatureStore, renderDetails } from "./features.js";
+import { ExplanationEditors } from "./explain-editor.js";
 import { loadExplanations } from "./explanations.js";
 import { downloadJson, renderInfo, ScoresClient } from "./info.js";
 import { LabelEditor } from "./labels.js";
@@ -12,6 +13,7 @@ import { LinkGraph } from "./linkgraph.js";
 import { FONT as LABEL_FONT, TEXT_H as LABEL_HEIGHT } from "./logit-labels.js";
 import { buildModel, defaultThreshold, visibleMask } from "./model.js";
 import { SavedPanel } from "./saved.js";
+import { GraphSearch } from "./search.js";
 import { SteerPanel } from "./steer.js";
 import { ExplorerState } from "./state.js";
 import { SubgraphPanel } from "./subgraph.js";
@@ -66,9 +68,11 @@ async function mount(root) {
   const connections = new ConnectionsPanel($(root, "#ex-connections"), model, state, () => linkGraph.layout.mask);
   const labels = new LabelEditor($(root, "#ex-selected"), state);
   const subgraph = new SubgraphPanel($(root, "#ex-subgraph"), model, state);
+  const search = new GraphSearch($(root, "#ex-search"), model, state, { visible: () => linkGraph.layout?.mask });
   const steer = new SteerPanel($(root, "#ex-steer"), model, state, { apiBase: cfg.apiBase, graphId: cfg.graphId, signedIn: Boolean(cfg.username) });
   const features = new FeatureStore(model.meta, cfg.apiBase, cfg.graphId, (cfg.featureJsonHosts || "").split(",").filter(Boolean));
   const detailsRoot = $(root, "#ex-details");
+  const editors = new ExplanationEditors({ apiBase: cfg.apiBase, username: cfg.username || "", state });
   const infoRoot = $(root, "#ex-info");
   const slider = $(root, "#ex-threshold");
   const sliderOut = $(root, "#ex-threshold-value");
@@ -108,16 +112,19 @@ async function mount(root) {
 
   let detailsFor = null;
   const showDetails = () => {
+    // While the user types an explanation, the panel stays on that feature.
+    if (document.activeElement?.classList.contains("ex-explain-text") && detailsRoot.contains(document.activeElement)) return;
     const id = state.hoveredId || state.clickedId;
     const node = id ? model.byId.get(id) : null;
     detailsFor = node;
-    renderDetails(detailsRoot, node, null, state, model.meta);
+    const editor = editors.forNode(node);
+    renderDetails(detailsRoot, node, null, state, model.meta, editor);
     if (!node || node.kind !== "feature") return;
     detailsRoot.dataset.loading = "true";
     features.get(node).then((details) => {
       if (detailsFor !== node) return;
       delete detailsRoot.dataset.loading;
-      renderDetails(detailsRoot, node, details, state, model.meta);
+      renderDetails(detailsRoot, node, details, state, model.meta, editor);
     });
   };
 
@@ -165,6 +172,11 @@ async function mount(root) {
       }, 25);
       return;
     }
+    if (what === "search") {
+      linkGraph.drawOverlay();
+      search.render();
+      return;
+    }
     if (what === "grouping") {
       linkGraph.drawOverlay();
       subgraph.render();
@@ -181,12 +193,14 @@ async function mount(root) {
     labels.render();
     subgraph.render();
     showDetails();
-    if (viewChanged || what === "pins" || what === "all") requestScores();
+    if (viewChanged || what === "pins" || what === "supernodes" || what === "all") requestScores();
     else if (what === "threshold") showInfo();
     if (what === "pins" || what === "supernodes" || what === "labels" || what === "all") {
       steer.render();
       saved.render();
     }
+    if (what === "labels" || what === "supernodes" || what === "all") search.refresh();
+    else search.render();
     updateUrl();
   });
 
@@ -249,6 +263,9 @@ async function mount(root) {
     supernodes: () => state.supernodes.map((sn) => [...sn]),
     clerps: () => [...state.clerps.entries()],
     label: (id) => state.label(id),
+    searchMatches: () => [...state.searchMatches],
+    // Nodes the overlay ringed as search matches in its last paint.
+    searchRinged: () => [...linkGraph.searchRinged],
     threshold: () => state.threshold,
     scores: () => JSON.parse(JSON.stringify(scores)),
     subgraphPositions: () => ({ ...subgraph.positions }),

@@ -102,7 +102,8 @@ export class FeatureStore {
   }
 }
 
-export function renderDetails(root, node, details, state, meta) {
+// `editor`: the "Your explanation" box of the feature (explain-editor.js), or null.
+export function renderDetails(root, node, details, state, meta, editor = null) {
   clear(root);
   root.append(el("h3", { text: "Feature details" }));
   if (!node) {
@@ -122,9 +123,10 @@ export function renderDetails(root, node, details, state, meta) {
     const links = el("p", { class: "ex-fd-links" });
     if (np) links.append(el("a", { href: np, target: "_blank", rel: "noopener noreferrer", text: "Open on Neuronpedia" }));
     if (page && np) links.append(" · ");
-    if (page) links.append(el("a", { href: page, text: "All explanations (add yours)" }));
+    if (page) links.append(el("a", { href: page, text: "All explanations" }));
     root.append(links);
   }
+  if (editor) root.append(editor);
   if (details && details.notAllowedFrom) {
     root.append(el("p", { class: "ex-nodetails", text: `The graph takes feature details from ${details.notAllowedFrom}, a host this site does not fetch from (its FEATURE_JSON_HOSTS).` }));
     return;

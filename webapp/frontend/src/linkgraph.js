@@ -12,6 +12,7 @@ const TOKEN_CHARS = 12;
 
 const NODE_LABEL_FONT = "9px system-ui, sans-serif";
 const MIN_LABEL_ROOM = 30;
+const SEARCH_RING = "#e6a800"; // amber: apart from the hover (orange), click (black) and group (pink) rings
 
 // The longest prefix of `text` (with an ellipsis when cut) no wider than `room`.
 function fitText(c, text, room) {
@@ -37,6 +38,7 @@ export class LinkGraph {
     this.model = model;
     this.state = state;
     this.cb = callbacks;
+    this.searchRinged = [];
     this.scroller = container;
     this.stage = document.createElement("div");
     this.stage.className = "ex-stage";
@@ -377,6 +379,13 @@ export class LinkGraph {
     c.clearRect(this.ox, 0, this.ow, layout.height);
     const clicked = state.clickedId ? model.byId.get(state.clickedId) : null;
     const hovered = state.hoveredId ? model.byId.get(state.hoveredId) : null;
+    this.searchRinged = [];
+    for (const id of state.searchMatches) {
+      const n = model.byId.get(id);
+      if (!n || !layout.mask[n.i]) continue;
+      this.ring(c, n.i, SEARCH_RING, 4);
+      this.searchRinged.push(id);
+    }
     if (clicked && layout.mask[clicked.i]) {
       this.drawEdgesOf(c, clicked.i, 0.9, false);
       this.ring(c, clicked.i, "#111", 3);

@@ -14,6 +14,8 @@ export class ExplorerState {
     this.groupSelection = new Set(); // pinned ids / "sn:<index>" chosen while grouping
     this.sgPos = new Map(); // subgraph panel node key -> {x, y} after dragging
     this.explanations = null; // explanations.js: feature explanations and which label wins
+    this.searchQuery = ""; // search.js: the in-graph search and the ids it matched
+    this.searchMatches = [];
     this.listeners = new Set();
   }
 
@@ -50,6 +52,18 @@ export class ExplorerState {
         .filter((sn) => sn.length > 2);
     } else this.pinned.add(id);
     this.emit("pins");
+  }
+
+  pinMany(ids) {
+    const before = this.pinned.size;
+    for (const id of ids) if (this.model.byId.has(id)) this.pinned.add(id);
+    if (this.pinned.size !== before) this.emit("pins");
+  }
+
+  setSearch(query, ids) {
+    this.searchQuery = query;
+    this.searchMatches = ids;
+    this.emit("search");
   }
 
   groupOf(id) {
@@ -116,14 +130,25 @@ export class ExplorerState {
         members.push(...this.supernodes[index].slice(1));
       } else members.push(key);
     }
-    const unique = [...new Set(members)];
+    this.groupNodes(members, "", absorbed);
+  }
+
+  // One supernode of `ids` (pinned if they were not), named `label` or "group N"; they leave
+  // the supernodes they were in, and the supernodes at the indices in `absorbed` go.
+  groupNodes(ids, label, absorbed = new Set()) {
+    const unique = [...new Set(ids)].filter((id) => this.model.byId.has(id));
     if (unique.length < 2) return;
+    for (const id of unique) this.pinned.add(id);
     const kept = this.supernodes.filter((sn, k) => !absorbed.has(k));
     const cleaned = kept.map((sn) => sn.filter((x, k) => k === 0 || !unique.includes(x))).filter((sn) => sn.length > 2);
-    let n = cleaned.length + 1;
-    const names = new Set(cleaned.map((sn) => sn[0]));
-    while (names.has(`group ${n}`)) n++;
-    cleaned.push([`group ${n}`, ...unique]);
+    let name = label;
+    if (!name) {
+      let n = cleaned.length + 1;
+      const names = new Set(cleaned.map((sn) => sn[0]));
+      while (names.has(`group ${n}`)) n++;
+      name = `group ${n}`;
+    }
+    cleaned.push([name, ...unique]);
     this.supernodes = cleaned;
     this.emit("supernodes");
   }

@@ -33,6 +33,21 @@ export function subgraphUnits(state) {
   return units;
 }
 
+// Suggested supernodes: pinned features outside every supernode that share a label (one
+// feature at several positions, or features explained alike), biggest first.
+export function suggestSupernodes(model, state) {
+  const byLabel = new Map();
+  for (const id of state.pinned) {
+    if (model.byId.get(id)?.kind !== "feature" || state.groupOf(id)) continue;
+    const label = String(state.baseLabel(id)).trim();
+    const key = label.toLowerCase().replace(/\s+/g, " ");
+    if (!key) continue;
+    if (!byLabel.has(key)) byLabel.set(key, { label, ids: [] });
+    byLabel.get(key).ids.push(id);
+  }
+  return [...byLabel.values()].filter((s) => s.ids.length > 1).sort((a, b) => b.ids.length - a.ids.length || a.label.localeCompare(b.label));
+}
+
 // Edges between units: every link between members is summed (edges into and out of a
 // supernode are combined).
 export function subgraphEdges(model, units) {
@@ -197,6 +212,21 @@ export class SubgraphPanel {
         ),
       );
     });
+    const suggestions = suggestSupernodes(this.model, state);
+    if (suggestions.length) {
+      box.append(el("h4", { class: "ex-sn-suggest-title", text: "Suggested supernodes (pinned features with one label)" }));
+      for (const { label, ids } of suggestions) {
+        box.append(
+          el(
+            "div",
+            { class: "ex-sn-suggestion" },
+            el("span", { class: "ex-sn-suggest-label", text: label }),
+            el("span", { class: "ex-muted", text: ` ${ids.length} nodes ` }),
+            el("button", { type: "button", class: "ex-chrome small", "aria-label": `Group the ${ids.length} nodes labelled ${label}`, text: "Group", onclick: () => state.groupNodes(ids, label) }),
+          ),
+        );
+      }
+    }
     return box;
   }
 }
