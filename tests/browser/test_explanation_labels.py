@@ -172,3 +172,69 @@ def test_a_generated_graph_shows_the_live_explanation_over_its_clerp(open_page, 
     page = open_labelled(open_page, graph, personas["owner"])
     assert hover_label(page, feature["node_id"]) == "say Austin"
     assert page.errors == []
+
+
+def test_a_human_explanation_edited_in_the_panel_shows_in_the_hover_card(
+    open_page, store_graph, jordan, explained, personas, shot
+):
+    graph = store_graph(jordan, visibility="public")
+    node = next(n for n in jordan["nodes"] if n["feature_type"] == "cross layer transcoder")
+    layer, index = feature_key(node)
+    offline = explained[(layer, index)]
+    page = open_labelled(open_page, graph, personas["owner"])
+
+    def panel_for(p, node_id):
+        point = p.evaluate(f"window.__explorer.clientPoint({node_id!r})")
+        p.mouse.click(point["x"], point["y"])
+        box = p.locator(f'#ex-details .ex-explain[data-feature="{layer}_{index}"]')
+        box.wait_for(state="visible")
+        p.wait_for_function(
+            "() => document.querySelector('#ex-details .ex-explain-status').textContent !== 'Loading…'"
+        )
+        return box
+
+    def save(box, text, button, done="Saved."):
+        box.locator(".ex-explain-text").fill(text)
+        box.get_by_role("button", name=button).click()
+        box.locator(".ex-explain-status", has_text=done).wait_for()
+
+    box = panel_for(page, node["node_id"])
+    assert box.locator(".ex-explain-text").input_value() == ""
+    save(box, "  jumps for the basket ", "Add")
+    assert hover_label(page, node["node_id"]) == "jumps for the basket"
+    mine = Explanation.objects.get(method=methods.HUMAN, layer=layer, index=index)
+    assert mine.author == personas["owner"] and mine.description == "jumps for the basket"
+
+    # Editing changes the same row; the hover card follows at once.
+    box = panel_for(page, node["node_id"])
+    save(box, "basketball dunks", "Save changes")
+    assert hover_label(page, node["node_id"]) == "basketball dunks"
+    assert Explanation.objects.filter(method=methods.HUMAN).count() == 1
+    shot(page, "explanation-edited-in-panel")
+
+    # Someone else reads it in the hover card; their own box is empty and adds a new row.
+    other = open_labelled(open_page, graph, personas["collaborator"])
+    assert hover_label(other, node["node_id"]) == "basketball dunks"
+    their_box = panel_for(other, node["node_id"])
+    assert their_box.locator(".ex-explain-text").input_value() == ""
+    assert their_box.get_by_role("button", name="Delete").is_hidden()
+
+    # An anonymous visitor is asked to sign in, and has no box.
+    anonymous = open_labelled(open_page, graph, None)
+    point = anonymous.evaluate(f"window.__explorer.clientPoint({node['node_id']!r})")
+    anonymous.mouse.click(point["x"], point["y"])
+    anonymous.locator("#ex-details .ex-explain-signin").wait_for()
+    assert anonymous.locator("#ex-details .ex-explain-text").count() == 0
+
+    # Delete asks first (the page's dialogs are dismissed here: nothing goes) ...
+    box = panel_for(page, node["node_id"])
+    box.get_by_role("button", name="Delete").click()
+    assert page.dialogs == ["Delete your explanation of this feature?"]
+    assert Explanation.objects.filter(method=methods.HUMAN).count() == 1
+    # ... and once confirmed, the feature has its previous label back.
+    page.evaluate("window.confirm = () => true")
+    box.get_by_role("button", name="Delete").click()
+    box.locator(".ex-explain-status", has_text="Deleted.").wait_for()
+    assert hover_label(page, node["node_id"]) == offline
+    assert not Explanation.objects.filter(method=methods.HUMAN).exists()
+    assert page.errors == other.errors == anonymous.errors == []

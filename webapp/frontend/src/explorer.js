@@ -263,6 +263,7 @@ async function mount(root) {
     supernodes: () => state.supernodes.map((sn) => [...sn]),
     clerps: () => [...state.clerps.entries()],
     label: (id) => state.label(id),
+    searchQuery: () => state.searchQuery,
     searchMatches: () => [...state.searchMatches],
     // Nodes the overlay ringed as search matches in its last paint.
     searchRinged: () => [...linkGraph.searchRinged],
