@@ -41,6 +41,9 @@ def test_the_explorer_shows_the_target_node_and_what_it_explains(
     assert target["node_id"] in page.evaluate("window.__explorer.visibleNodeIds()")
     label = page.evaluate("id => window.__explorer.label(id)", target["node_id"])
     assert "Austin \N{MINUS SIGN} Dallas" in label
+    # The label drawn above the node names both tokens whole, never cut after "Dall".
+    (drawn,) = page.evaluate("window.__explorer.logitLabels()")
+    assert drawn["text"] == "Austin \N{MINUS SIGN} Dallas"
     info = page.locator("#ex-info")
     expect(info).to_contain_text('the logit difference " Austin" \N{MINUS SIGN} " Dallas"')
     expect(info.locator("[data-score=view-replacement]")).not_to_have_text("computing…")

@@ -8,7 +8,9 @@ export const ANGLE = -Math.PI / 3;
 export const FONT = "10px ui-monospace, monospace";
 export const TEXT_H = 11; // the label box's height, across the text
 const SPACING = Math.ceil(TEXT_H / Math.sin(-ANGLE)) + 1;
-const MAX_CHARS = 14;
+// Room for a logit difference's two tokens ("Washington − Sacramento"); longer text is cut with
+// an ellipsis (the hover card has it whole).
+const MAX_CHARS = 24;
 const GAP = 6; // baseline above the logit band
 
 export function logitText(node) {
