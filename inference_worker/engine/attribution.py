@@ -24,11 +24,12 @@ import torch
 
 from .components import compute_components, encoder_vectors
 from .errors import EngineError
-from .memory import limit_heap_fragmentation
+from .memory import limit_heap_fragmentation, release_free_heap
 from .replacement import ReplacementModel
 from .result import AttributionResult
 from .rows import RowComputer
-from .rowstore import RowStore
+from .rowstore import SlotRows
+from .rowstore_trimmed import row_store
 from .settings import DEFAULTS
 from .targets import TargetSpec, select_targets
 
@@ -90,7 +91,7 @@ def attribute(
     device = state.embed.device
     # Rows are kept in float32 (as circuit-tracer's), float64 only for float64 models (tests).
     row_dtype = torch.float64 if state.embed.dtype == torch.float64 else torch.float32
-    store = RowStore(
+    store = row_store(
         n_feature_rows + n_logits, logit_offset, comp.active, n_layers, n_pos, device, row_dtype
     )
 
@@ -124,6 +125,7 @@ def attribute(
     meta_nnz = store.stored_values()
 
     selected = torch.where(visited)[0]
+    release_free_heap()  # the row calls' freed temporaries, before the block is built beside them
     block = _package(store, selected, k, logit_offset)
     tok = rm.tokenizer
     prompt_tokens = (
@@ -170,7 +172,7 @@ def _feature_rows(
     computer: RowComputer,
     comp,
     logit_p,
-    store: RowStore,
+    store: SlotRows,
     total_nodes,
     n_logits,
     n_feature_rows,
@@ -209,7 +211,7 @@ def _feature_rows(
     return visited
 
 
-def _package(store: RowStore, selected: torch.Tensor, k: int, logit_offset: int) -> torch.Tensor:
+def _package(store: SlotRows, selected: torch.Tensor, k: int, logit_offset: int) -> torch.Tensor:
     """The dense block: rows sorted by node (features by active index, then logits); columns the
     selected features, errors and tokens."""
     device = store.device
