@@ -69,6 +69,7 @@ def attribute(
     report("forward", 0, 1)
     state = rm.forward_state(tokens)
     comp = compute_components(state, rm.transcoders)
+    release_free_heap()  # the packing temporaries of the decoder writes
     targets = select_targets(
         state.logits,
         rm.model.W_U,

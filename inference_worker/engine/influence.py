@@ -74,6 +74,17 @@ class Normalized:
             return self.whole[a:b]
         return abs_rows(self.rows, a, b, self.keep).div_(self.denom[a:b, None])
 
+    def scaled(self, factors: torch.Tensor):
+        """chunk(a, b) -> normalized rows a:b times factors[a:b] (pruning's edge scores).
+
+        The whole copy, if any, is scaled in place: this object's own rows are then scores, no
+        longer normalised, and only the returned function reads them."""
+        if self.whole is not None:
+            for a, b in self.chunks:
+                self.whole[a:b].mul_(factors[a:b, None])
+            return lambda a, b: self.whole[a:b]
+        return lambda a, b: self.chunk(a, b).mul_(factors[a:b, None])
+
     def propagate(self, weights: torch.Tensor) -> torch.Tensor:
         """weights @ normalized(rows)."""
         out = torch.zeros(self.rows.shape[1], dtype=self.rows.dtype, device=self.rows.device)

@@ -124,12 +124,9 @@ def prune_graph(
     pruned_infl = (
         influence(block, rows, result.n_nodes, w, clamp=1e-10, max_iter=1000, normalized=pruned) + w
     )
-    target_infl = pruned_infl[rows]
+    # an edge's score: its normalised weight times its target's influence (read-only chunks)
     chunks = pruned.chunks
-
-    def scores(a: int, b: int) -> torch.Tensor:
-        return pruned.chunk(a, b) * target_infl[a:b, None]
-
+    scores = pruned.scaled(pruned_infl[rows])
     n_positive = sum(int((scores(a, b) > 0).sum()) for a, b in chunks)
     positive = torch.empty(n_positive, dtype=block.dtype, device=block.device)
     filled = 0
