@@ -193,9 +193,12 @@ def _feature_rows(
             rank = torch.argsort(infl[:k], descending=True).cpu()
             queue_size = min(update_interval * batch_size, n_feature_rows - n_visited)
             pending = rank[~visited[rank]][:queue_size]
-        # Same slots as circuit-tracer's queue order; computed in layer-sorted batches (of at
-        # most rows_per_call rows, which bounds the batched gradients' memory on long prompts).
-        order = torch.argsort(layers_all[pending].cpu(), stable=True)
+        # Same slots as circuit-tracer's queue order; computed in batches sorted by layer (cheaper
+        # backward passes), then position (attention's backward stops at a batch's last
+        # position), of at most rows_per_call rows (bounds the batched gradients' memory).
+        order = torch.argsort(
+            (layers_all[pending] * computer.n_pos + pos_all[pending]).cpu(), stable=True
+        )
         step = min(batch_size, computer.rows_per_call)
         for a in range(0, len(order), step):
             pick = order[a : a + step]
