@@ -17,7 +17,7 @@ from __future__ import annotations
 import torch
 
 CHUNK_ELEMENTS = 1 << 22  # ~16 MB of float32 per chunk of normalised rows
-WHOLE_BUDGET = 64 << 20  # bytes of normalised rows below which they are built once
+WHOLE_BUDGET = 32 << 20  # bytes of normalised rows below which they are built once
 
 
 def row_chunks(n_rows: int, n_cols: int):
