@@ -24,11 +24,12 @@ import torch
 
 from .components import compute_components, encoder_vectors
 from .errors import EngineError
-from .memory import limit_heap_fragmentation
+from .memory import limit_heap_fragmentation, release_free_heap
 from .replacement import ReplacementModel
 from .result import AttributionResult
 from .rows import RowComputer
-from .rowstore import RowStore
+from .rowstore import SlotRows
+from .rowstore_trimmed import row_store
 from .settings import DEFAULTS
 from .targets import TargetSpec, select_targets
 
@@ -68,6 +69,7 @@ def attribute(
     report("forward", 0, 1)
     state = rm.forward_state(tokens)
     comp = compute_components(state, rm.transcoders)
+    release_free_heap()  # the packing temporaries of the decoder writes
     targets = select_targets(
         state.logits,
         rm.model.W_U,
@@ -90,7 +92,7 @@ def attribute(
     device = state.embed.device
     # Rows are kept in float32 (as circuit-tracer's), float64 only for float64 models (tests).
     row_dtype = torch.float64 if state.embed.dtype == torch.float64 else torch.float32
-    store = RowStore(
+    store = row_store(
         n_feature_rows + n_logits, logit_offset, comp.active, n_layers, n_pos, device, row_dtype
     )
 
@@ -124,6 +126,7 @@ def attribute(
     meta_nnz = store.stored_values()
 
     selected = torch.where(visited)[0]
+    release_free_heap()  # the row calls' freed temporaries, before the block is built beside them
     block = _package(store, selected, k, logit_offset)
     tok = rm.tokenizer
     prompt_tokens = (
@@ -170,7 +173,7 @@ def _feature_rows(
     computer: RowComputer,
     comp,
     logit_p,
-    store: RowStore,
+    store: SlotRows,
     total_nodes,
     n_logits,
     n_feature_rows,
@@ -190,9 +193,12 @@ def _feature_rows(
             rank = torch.argsort(infl[:k], descending=True).cpu()
             queue_size = min(update_interval * batch_size, n_feature_rows - n_visited)
             pending = rank[~visited[rank]][:queue_size]
-        # Same slots as circuit-tracer's queue order; computed in layer-sorted batches (of at
-        # most rows_per_call rows, which bounds the batched gradients' memory on long prompts).
-        order = torch.argsort(layers_all[pending].cpu(), stable=True)
+        # Same slots as circuit-tracer's queue order; computed in batches sorted by layer (cheaper
+        # backward passes), then position (attention's backward stops at a batch's last
+        # position), of at most rows_per_call rows (bounds the batched gradients' memory).
+        order = torch.argsort(
+            (layers_all[pending] * computer.n_pos + pos_all[pending]).cpu(), stable=True
+        )
         step = min(batch_size, computer.rows_per_call)
         for a in range(0, len(order), step):
             pick = order[a : a + step]
@@ -209,7 +215,7 @@ def _feature_rows(
     return visited
 
 
-def _package(store: RowStore, selected: torch.Tensor, k: int, logit_offset: int) -> torch.Tensor:
+def _package(store: SlotRows, selected: torch.Tensor, k: int, logit_offset: int) -> torch.Tensor:
     """The dense block: rows sorted by node (features by active index, then logits); columns the
     selected features, errors and tokens."""
     device = store.device

@@ -135,12 +135,23 @@ def mix(
     return z
 
 
+def _last_live_query(grad: torch.Tensor) -> int:
+    """The last query position whose gradient is not all zero (-1 if none): a row targeting
+    position p pulls back nothing past p, so a batch of early targets has a zero tail."""
+    live = grad.ne(0).any(dim=-1).any(dim=0).nonzero()
+    return int(live[-1]) if live.numel() else -1
+
+
 def mix_transposed(
     q: torch.Tensor, k: torch.Tensor, grad: torch.Tensor, shape: AttentionShape, patterns
 ) -> torch.Tensor:
-    """pattern^T @ grad for grad [heads, pos, d] (any d)."""
+    """pattern^T @ grad for grad [heads, pos, d] (any d). Query blocks past the last non-zero
+    gradient row add exactly zero, so they are neither recomputed nor multiplied."""
     out = torch.zeros_like(grad)
+    last = _last_live_query(grad)
     for a, b, lo in shape.blocks(q.shape[0]):
+        if a > last:
+            break
         p = patterns.block(q, k, a, b, lo, shape).to(grad.dtype)
         out[:, lo:b] += p.transpose(-1, -2) @ grad[:, a:b]
     return out

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import time
 
+import torch
+
 from .pruning import PruneResult
 from .result import AttributionResult
 from .settings import DEFAULTS
@@ -121,16 +123,19 @@ def build_links(
     result: AttributionResult, pruned: PruneResult, nodes: dict[int, dict]
 ) -> list[dict]:
     rows = result.row_nodes()
-    mask = pruned.edge_mask
-    r_idx, c_idx = mask.nonzero(as_tuple=True)
+    r_idx, c_idx = pruned.edge_mask.nonzero(as_tuple=True)
+    # edges between exported nodes only, chosen before any Python object is made per edge
+    exported = torch.zeros(result.n_nodes, dtype=torch.bool)
+    exported[list(nodes)] = True
+    targets = rows[r_idx]
+    both = exported[targets] & exported[c_idx]
+    r_idx, c_idx, targets = r_idx[both], c_idx[both], targets[both]
     weights = result.block.cpu()[r_idx, c_idx].tolist()
-    links = []
-    for r, c, w in zip(rows[r_idx].tolist(), c_idx.tolist(), weights, strict=True):
-        if r in nodes and c in nodes:
-            links.append(
-                {"source": nodes[c]["node_id"], "target": nodes[r]["node_id"], "weight": w}
-            )
-    return links
+    ids = {i: node["node_id"] for i, node in nodes.items()}
+    return [
+        {"source": ids[c], "target": ids[r], "weight": w}
+        for r, c, w in zip(targets.tolist(), c_idx.tolist(), weights, strict=True)
+    ]
 
 
 def to_graph_json(

@@ -31,7 +31,8 @@ import numpy as np
 import torch
 
 from .errors import EngineError
-from .influence import abs_rows, influence, row_chunks, row_sums
+from .influence import Normalized, influence
+from .memory import release_free_heap
 from .result import AttributionResult
 from .settings import DEFAULTS
 
@@ -108,6 +109,8 @@ def prune_graph(
         if not 0.0 <= value <= 1.0:
             raise EngineError(f"{name} must be between 0 and 1, got {value}")
     n_tok, n_log, m = result.n_pos, result.n_logits, result.n_features
+    # attribution's freed temporaries: hand them back before pruning adds its own
+    release_free_heap()
     block, rows = result.block, result.row_nodes().to(result.block.device)
     infl = logit_influence(result)
     thr = find_threshold(infl[infl > 0], node_threshold)
@@ -117,16 +120,13 @@ def prune_graph(
     cols = block.shape[1]
     keep = (node_mask[rows], node_mask[:cols])
     w = logit_weights(result)
+    pruned = Normalized(block, 1e-10, keep)  # the pruned graph's normalised rows, built once
     pruned_infl = (
-        influence(block, rows, result.n_nodes, w, clamp=1e-10, max_iter=1000, keep=keep) + w
+        influence(block, rows, result.n_nodes, w, clamp=1e-10, max_iter=1000, normalized=pruned) + w
     )
-    denom = row_sums(block, keep).clamp(min=1e-10)
-    target_infl = pruned_infl[rows]
-    chunks = list(row_chunks(block.shape[0], cols))
-
-    def scores(a: int, b: int) -> torch.Tensor:
-        return abs_rows(block, a, b, keep).div_(denom[a:b, None]).mul_(target_infl[a:b, None])
-
+    # an edge's score: its normalised weight times its target's influence (read-only chunks)
+    chunks = pruned.chunks
+    scores = pruned.scaled(pruned_infl[rows])
     n_positive = sum(int((scores(a, b) > 0).sum()) for a, b in chunks)
     positive = torch.empty(n_positive, dtype=block.dtype, device=block.device)
     filled = 0
@@ -146,8 +146,8 @@ def prune_graph(
         n_src = result.n_nodes - n_log - n_tok  # features and errors
         while True:
             old = node_mask.clone()
-            edge_mask[~node_mask[rows]] = False
-            edge_mask[:, ~node_mask[:cols]] = False
+            edge_mask.masked_fill_(~node_mask[rows][:, None], False)
+            edge_mask.masked_fill_(~node_mask[None, :cols], False)
             node_mask[:n_src] &= edge_mask[:, :n_src].any(0)
             node_mask[:m] &= edge_mask[:m].any(1)
             if torch.equal(node_mask, old):

@@ -18,9 +18,11 @@ from __future__ import annotations
 import torch
 
 from .components import Components
+from .memory import THRESHOLD
 from .replacement import ForwardState
 
 GRAD_BUDGET = 256 << 20
+MIN_ROWS_PER_CALL = 64
 
 
 class RowComputer:
@@ -35,6 +37,14 @@ class RowComputer:
         # target: cap the rows per call so that this stays near GRAD_BUDGET bytes.
         per_row = 4 * ((self.n_layers + 2) * self.n_pos * state.embed.shape[-1] + self.n_cols)
         self.rows_per_call = max(1, GRAD_BUDGET // per_row)
+        # On short prompts that cap is far above the batch size, and a call's tensors (the rows,
+        # each layer's gradient) grow past malloc's mmap threshold (memory.py): each is then
+        # mapped, page-faulted and unmapped on every call, which cost more than the arithmetic.
+        # Calls of rows that keep the largest of them under the threshold (never fewer than
+        # MIN_ROWS_PER_CALL) reuse heap memory instead and hold a smaller peak.
+        widest = 4 * max(self.n_pos * state.embed.shape[-1], self.n_cols)
+        small = max(MIN_ROWS_PER_CALL, THRESHOLD // widest)
+        self.rows_per_call = min(self.rows_per_call, small)
 
     def compute(
         self, layers: torch.Tensor, positions: torch.Tensor, vectors: torch.Tensor

@@ -16,8 +16,8 @@ them back one chunk at a time whenever it is swept (the operating system's page 
 serves those reads), so the process's resident memory stays near the budget on any prompt.
 Spilled entries are read back bit for bit, so the graph does not depend on the budget.
 
-Small graphs (all rows x all columns within DENSE_BUDGET bytes) skip the region bookkeeping and
-keep the rows whole: one matmul per influence step instead of scattered region entries.
+Small graphs (all rows x all columns within SMALL_BUDGET bytes) skip the region bookkeeping:
+`row_store()` gives them a TrimmedRowStore (rowstore_trimmed.py) instead.
 """
 
 from __future__ import annotations
@@ -30,10 +30,53 @@ import torch
 
 CHUNK_ROWS = 32  # rows whose regions are laid out at a time (bounds the index temporaries)
 RAM_BUDGET = 256 << 20  # bytes of regions kept in memory before the rest is streamed to disk
-DENSE_BUDGET = 64 << 20  # bytes of whole rows below which the store keeps rows whole
 
 
-class RowStore:
+class SlotRows:
+    """What both stores share: the node of each slot, each row's |sum|, and circuit-tracer's
+    partial influence through `propagate`."""
+
+    def __init__(self, n_slots: int, n_cols: int, device: torch.device, dtype: torch.dtype) -> None:
+        self.n_slots, self.n_cols, self.device, self.dtype = n_slots, n_cols, device, dtype
+        self.n_values = 0
+        self.slot_node = torch.zeros(n_slots, dtype=torch.long, device=device)
+        self.abs_sum = torch.zeros(n_slots, dtype=dtype, device=device)
+
+    def propagate(self, weights: torch.Tensor, clamp: float) -> torch.Tensor:
+        raise NotImplementedError
+
+    def stored_values(self) -> int:
+        return self.n_values
+
+    def spilled_bytes(self) -> int:
+        return 0
+
+    def partial_influence(
+        self,
+        n_used: int,
+        logit_p: torch.Tensor,
+        n_nodes: int,
+        max_iter: int = 128,
+        clamp: float = 1e-8,
+    ) -> torch.Tensor:
+        """circuit-tracer's partial influences over the first `n_used` slots."""
+        node_of = self.slot_node.clone()
+        node_of[n_used:] = -1
+        prod = torch.zeros(n_nodes, dtype=self.dtype, device=self.device)
+        prod[-logit_p.numel() :] = logit_p.to(self.dtype)
+        total = torch.zeros(n_nodes, dtype=self.dtype, device=self.device)
+        for _ in range(max_iter):
+            weights = torch.where(node_of >= 0, prod[node_of.clamp(min=0)], 0.0)
+            nxt = torch.zeros(n_nodes, dtype=self.dtype, device=self.device)
+            nxt[: self.n_cols] = self.propagate(weights, clamp)
+            if not nxt.any():
+                return total
+            total += nxt
+            prod = nxt
+        raise RuntimeError("partial influence did not converge")
+
+
+class RowStore(SlotRows):
     def __init__(
         self,
         n_slots: int,
@@ -45,18 +88,11 @@ class RowStore:
         dtype: torch.dtype,
         ram_budget: int | None = None,
     ) -> None:
-        self.n_slots, self.n_cols, self.device, self.dtype = n_slots, n_cols, device, dtype
+        super().__init__(n_slots, n_cols, device, dtype)
         budget = RAM_BUDGET if ram_budget is None else ram_budget
         self.ram_budget = budget if torch.device(device).type == "cpu" else None
         self.ram_bytes = 0
-        self.n_values = 0
         self.spill = None  # the temporary file, opened on the first spilled chunk
-        size = n_slots * n_cols * torch.empty(0, dtype=dtype).element_size()
-        self.dense = (
-            torch.zeros(n_slots, n_cols, dtype=dtype, device=device)
-            if size <= DENSE_BUDGET
-            else None
-        )
         self.n_layers, self.n_pos = n_layers, n_pos
         k = active.shape[0]
         counts = torch.zeros(n_layers, n_pos, dtype=torch.long, device=device)
@@ -68,8 +104,6 @@ class RowStore:
         self.layer_start = torch.cumsum(counts.sum(1), 0) - counts.sum(1)  # [L]
         self.upto = torch.cumsum(counts, 1)  # [L, P]: features of layer l at positions <= p
         self.err0 = k
-        self.slot_node = torch.zeros(n_slots, dtype=torch.long, device=device)
-        self.abs_sum = torch.zeros(n_slots, dtype=dtype, device=device)
         # (slots [r], region length per row [r], region columns [total] int32, values [total]);
         # the columns are kept (4 bytes each) because recomputing them made every
         # partial-influence pass several times slower. A spilled chunk holds the file offset of
@@ -116,10 +150,6 @@ class RowStore:
         slots, layers, positions = (t.to(self.device) for t in (slots, layers, positions))
         self.slot_node[slots] = nodes.to(self.device)
         self.abs_sum[slots] = rows.abs().sum(dim=1).to(self.dtype)
-        if self.dense is not None:
-            self.dense[slots] = rows.to(self.dtype)
-            self.n_values += rows.numel()
-            return
         for a in range(0, rows.shape[0], CHUNK_ROWS):
             b = slice(a, a + CHUNK_ROWS)
             r, c = self._layout(layers[b], positions[b])
@@ -154,18 +184,12 @@ class RowStore:
         for chunk in self.chunks:
             yield self._read(chunk)
 
-    def stored_values(self) -> int:
-        return self.n_values
-
     def spilled_bytes(self) -> int:
         return 0 if self.spill is None else self.spill.seek(0, 2)
 
     def propagate(self, weights: torch.Tensor, clamp: float) -> torch.Tensor:
         """weights[slot] @ (|rows| / rowsum.clamp(clamp)), over all stored entries."""
         scale = weights / self.abs_sum.clamp(min=clamp)
-        if self.dense is not None:
-            used = torch.nonzero(scale).flatten()
-            return scale[used] @ self.dense[used].abs()
         out = torch.zeros(self.n_cols, dtype=self.dtype, device=self.device)
         for slots, lens, cols, vals in self._sweep():
             w = scale[slots]
@@ -176,45 +200,12 @@ class RowStore:
             )
         return out
 
-    def partial_influence(
-        self,
-        n_used: int,
-        logit_p: torch.Tensor,
-        n_nodes: int,
-        max_iter: int = 128,
-        clamp: float = 1e-8,
-    ) -> torch.Tensor:
-        """circuit-tracer's partial influences over the first `n_used` slots."""
-        node_of = self.slot_node.clone()
-        node_of[n_used:] = -1
-        prod = torch.zeros(n_nodes, dtype=self.dtype, device=self.device)
-        prod[-logit_p.numel() :] = logit_p.to(self.dtype)
-        total = torch.zeros(n_nodes, dtype=self.dtype, device=self.device)
-        for _ in range(max_iter):
-            weights = torch.where(node_of >= 0, prod[node_of.clamp(min=0)], 0.0)
-            nxt = torch.zeros(n_nodes, dtype=self.dtype, device=self.device)
-            nxt[: self.n_cols] = self.propagate(weights, clamp)
-            if not nxt.any():
-                return total
-            total += nxt
-            prod = nxt
-        raise RuntimeError("partial influence did not converge")
-
     def to_block(
         self, row_of_slot: torch.Tensor, col_map: torch.Tensor, n_rows: int, n_block_cols: int
     ) -> torch.Tensor:
         """Dense [n_rows, n_block_cols]: slot s -> row row_of_slot[s], column c -> col_map[c]
         (entries whose column maps to -1 are dropped). Frees the store as it goes."""
         block = torch.zeros(n_rows, n_block_cols, dtype=self.dtype, device=self.device)
-        if self.dense is not None:
-            kept = torch.nonzero(col_map >= 0).flatten()
-            # kept columns keep their order in the block (selected features ascending, then
-            # errors and tokens), so whole rows are copied
-            if not torch.equal(col_map[kept], torch.arange(n_block_cols, device=self.device)):
-                raise ValueError("block columns must follow the store's column order")
-            block.index_copy_(0, row_of_slot, self.dense[:, kept])
-            self.dense = None
-            return block
         while self.chunks:
             slots, lens, cols, vals = self._read(self.chunks.pop(0))
             r = torch.repeat_interleave(

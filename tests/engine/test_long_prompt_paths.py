@@ -2,14 +2,20 @@
 
 Blockwise attention (patterns in query blocks, local windows honoured), row regions streamed to
 disk and pruning through masks with the in-place threshold sort are compared with
-TransformerLens's whole-pattern attention, whole rows in memory and a torch sort."""
+TransformerLens's whole-pattern attention, whole (trimmed) rows in memory and a torch sort."""
 
 from __future__ import annotations
 
 import pytest
 import torch
 
-from inference_worker.engine import attribute, blockwise_attention, prune_graph, rowstore
+from inference_worker.engine import (
+    attribute,
+    blockwise_attention,
+    prune_graph,
+    rowstore,
+    rowstore_trimmed,
+)
 from inference_worker.engine import pruning as pruning_module
 from inference_worker.engine.replacement import ReplacementModel
 
@@ -20,7 +26,7 @@ def _graph(rm, blockwise: bool, ram_budget: int, monkeypatch, whole_rows=False, 
     with monkeypatch.context() as m:
         m.setattr(ReplacementModel, "blockwise_attention", blockwise)
         m.setattr(rowstore, "RAM_BUDGET", ram_budget)
-        m.setattr(rowstore, "DENSE_BUDGET", 1 << 40 if whole_rows else 0)
+        m.setattr(rowstore_trimmed, "SMALL_BUDGET", 1 << 40 if whole_rows else 0)
         # a few queries per block, so the blocks, their key ranges and windows all matter
         m.setattr(blockwise_attention, "BLOCK_ELEMENTS", 4 * 7 * 16)
         result = attribute(rm, TOKENS, batch_size=8, **settings)
