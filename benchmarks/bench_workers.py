@@ -34,6 +34,11 @@ def peak_rss_mb() -> float:
 
 def build(spec: dict) -> None:
     """Random gemma2-style model + JumpReLU per-layer transcoders calibrated on the prompt."""
+    if spec.get("layout") == "gemmascope":  # full-size Gemma-2-2B and GemmaScope npz files
+        from benchmarks.gemma2_gpu import build_files
+
+        build_files(spec)
+        return
     import fixture_builders as fb
     import torch
 
@@ -91,10 +96,11 @@ def run_ours(spec: dict, out: Path) -> dict:
 
     base = peak_rss_mb()
     s, t = spec["settings"], {}
+    dtype = spec.get("dtype", "float32")
     t0 = time.perf_counter()
-    model = engine.load_model(spec["model_dir"])
+    model = engine.load_model(spec["model_dir"], dtype=dtype)
     rm = engine.ReplacementModel(
-        model, engine.load_transcoders(spec["transcoders_dir"], model=model)
+        model, engine.load_transcoders(spec["transcoders_dir"], model=model, dtype=dtype)
     )
     t["load"] = time.perf_counter() - t0
     cpu0 = cpu_seconds()
@@ -167,9 +173,12 @@ def run_ct(spec: dict, out: Path) -> dict:
 
     base = peak_rss_mb()
     s, t = spec["settings"], {}
+    dtype = getattr(torch, spec.get("dtype", "float32"))
     t0 = time.perf_counter()
     model = load_ct_model(
-        Path(spec["model_dir"]), load_ct_transcoders(Path(spec["transcoders_dir"]))
+        Path(spec["model_dir"]),
+        load_ct_transcoders(Path(spec["transcoders_dir"]), dtype=dtype),
+        dtype=dtype,
     )
     t["load"] = time.perf_counter() - t0
     cpu0 = cpu_seconds()
