@@ -111,8 +111,10 @@ def compare(args: argparse.Namespace) -> dict:
         batch_size=args.batch_size,
     )
     print(f"load average at start: {load_average()}", flush=True)
-    # the tokenizer is written by the older transformers, so both venvs can read it
-    if not build_weights(args.ct_python, spec, wd / "build.spec.json"):
+    # written by c-t's venv when there is one: its older transformers writes a tokenizer that
+    # both venvs read (transformers 5 names a tokenizer class 4.x lacks)
+    builder = args.ct_python if Path(args.ct_python).exists() else args.ours_python
+    if not build_weights(builder, spec, wd / "build.spec.json"):
         raise SystemExit(1)
     runs = {}
     if not args.no_ours:
@@ -140,7 +142,7 @@ def compare(args: argparse.Namespace) -> dict:
     return report
 
 
-def main(argv: list[str] | None = None) -> int:
+def main_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description="full-size Gemma-2-2B: our engine vs circuit-tracer")
     p.add_argument("--tiny", action="store_true", help="a 2-layer Gemma-2 (smoke test)")
     p.add_argument("--n-tokens", type=int, default=16)
@@ -159,7 +161,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-ours", action="store_true")
     p.add_argument("--no-ct", action="store_true")
     p.add_argument("--json", type=Path, default=None, help="also write the report here")
-    args = p.parse_args(argv)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = main_parser().parse_args(argv)
     report = compare(args)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2))

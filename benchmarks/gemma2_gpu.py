@@ -153,18 +153,22 @@ def write_gemmascope_set(
     )
 
 
-def separate_top_logits(model, tokens: torch.Tensor, n: int = 10) -> None:
-    """Give `n` tokens logits 12, 11, ... above the random ones at the last position. Random
-    weights put the top logits of 256,000 a few bfloat16 steps apart, so two engines could rank
-    them differently and attribute different targets; this keeps the targets unambiguous."""
+def separate_top_logits(model, tokens: torch.Tensor, n: int = 10, gap: float = 1.0) -> None:
+    """Raise `n` tokens' logits at the last position to `gap`, 2 * `gap`, ... above the largest
+    random one (before the soft-cap). Random weights put the top logits of 256,000 a few
+    bfloat16 steps apart, so two engines could rank them differently and attribute different
+    targets; this keeps the targets unambiguous."""
+    w_u = model.unembed.W_U  # [d_model, d_vocab]
     with torch.no_grad():
         _, cache = model.run_with_cache(tokens[None], names_filter="ln_final.hook_normalized")
         resid = (cache["ln_final.hook_normalized"][0, -1] * model.ln_final.w).float()
+        logits = resid @ w_u.float() + model.unembed.b_U.float()
         direction = resid / resid.square().sum()  # resid @ direction == 1
         picked = torch.randperm(model.cfg.d_vocab, generator=torch.Generator().manual_seed(3))
+        top = logits.max()
         for rank, token in enumerate(picked[:n].tolist()):
-            column = model.unembed.W_U[:, token].float() + (12.0 - rank) * direction
-            model.unembed.W_U[:, token] = column.to(model.unembed.W_U.dtype)
+            lift = top + gap * (n - rank) - logits[token]
+            w_u[:, token] = (w_u[:, token].float() + lift * direction).to(w_u.dtype)
 
 
 def build_files(spec: dict) -> None:
