@@ -30,7 +30,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_compare import BF16_ADJACENCY_RTOL, compare_graphs  # noqa: E402
-from engine_vs_circuit_tracer import build_weights, fmt_run, ratios, run_worker  # noqa: E402
+from engine_vs_circuit_tracer import (  # noqa: E402
+    build_weights,
+    fmt_run,
+    ratios,
+    reused_ct,
+    run_worker,
+)
 
 # a Gemma-2 small enough to build and trace both ways in seconds, for the smoke test
 TINY = {
@@ -52,6 +58,7 @@ SETTINGS = {
     "max_feature_nodes": 1000,
     "batch_size": 256,
 }
+CASE = "full"  # run folders ours_full, ct_full (as engine_vs_circuit_tracer names its cases)
 GOAL = 0.5  # ours at most half of circuit-tracer's time and peak RSS
 
 
@@ -118,11 +125,16 @@ def compare(args: argparse.Namespace) -> dict:
         raise SystemExit(1)
     runs = {}
     if not args.no_ours:
-        runs["ours"] = run_worker(args.ours_python, "ours", spec, wd / "ours", args.mem_cap)
+        runs["ours"] = run_worker(args.ours_python, "ours", spec, wd / f"ours_{CASE}", args.mem_cap)
         print(fmt_run("ours", runs["ours"]), flush=True)
-    if not args.no_ct:
+    earlier = reused_ct(wd, CASE) if args.reuse_ct else None
+    if earlier:
+        runs["ct"] = earlier[0]
+        print(f"  c-t result reused from an earlier run (batch {earlier[1]}):")
+        print(fmt_run("c-t", runs["ct"]), flush=True)
+    elif not args.no_ct:
         ct_spec = {**spec, "settings": {**spec["settings"], "batch_size": args.ct_batch_size}}
-        runs["ct"] = run_worker(args.ct_python, "ct", ct_spec, wd / "ct", args.mem_cap)
+        runs["ct"] = run_worker(args.ct_python, "ct", ct_spec, wd / f"ct_{CASE}", args.mem_cap)
         print(fmt_run("c-t", runs["ct"]), flush=True)
     report = {"spec": spec, "runs": runs, "load_average_end": load_average()}
     if len(runs) == 2:
@@ -131,8 +143,8 @@ def compare(args: argparse.Namespace) -> dict:
         print("\n".join(report["goals"]))
         if runs["ours"]["ok"] and runs["ct"]["ok"]:
             ok, detail = compare_graphs(
-                wd / "ours" / "compare.safetensors",
-                wd / "ct" / "compare.safetensors",
+                wd / f"ours_{CASE}" / "compare.safetensors",
+                wd / f"ct_{CASE}" / "compare.safetensors",
                 rtol=BF16_ADJACENCY_RTOL,
                 exact_masks=False,
             )
@@ -160,6 +172,11 @@ def main_parser() -> argparse.ArgumentParser:
     p.add_argument("--mem-cap", default=None, help="prlimit --as for each run (default none)")
     p.add_argument("--no-ours", action="store_true")
     p.add_argument("--no-ct", action="store_true")
+    p.add_argument(
+        "--reuse-ct",
+        action="store_true",
+        help="reuse the c-t result of an earlier run in --workdir (same files)",
+    )
     p.add_argument("--json", type=Path, default=None, help="also write the report here")
     return p
 
