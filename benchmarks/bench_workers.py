@@ -29,11 +29,25 @@ def cpu_seconds() -> float:
 
 
 def peak_rss_mb() -> float:
+    """This process's peak resident memory. VmHWM, not ru_maxrss: Linux keeps ru_maxrss across
+    exec, so a worker started from a larger process (a test run) would report its parent's."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
 def build(spec: dict) -> None:
     """Random gemma2-style model + JumpReLU per-layer transcoders calibrated on the prompt."""
+    if spec.get("layout") == "gemmascope":  # full-size Gemma-2-2B and GemmaScope npz files
+        from benchmarks.gemma2_gpu import build_files
+
+        build_files(spec)
+        return
     import fixture_builders as fb
     import torch
 
@@ -91,10 +105,11 @@ def run_ours(spec: dict, out: Path) -> dict:
 
     base = peak_rss_mb()
     s, t = spec["settings"], {}
+    dtype = spec.get("dtype", "float32")
     t0 = time.perf_counter()
-    model = engine.load_model(spec["model_dir"])
+    model = engine.load_model(spec["model_dir"], dtype=dtype)
     rm = engine.ReplacementModel(
-        model, engine.load_transcoders(spec["transcoders_dir"], model=model)
+        model, engine.load_transcoders(spec["transcoders_dir"], model=model, dtype=dtype)
     )
     t["load"] = time.perf_counter() - t0
     cpu0 = cpu_seconds()
@@ -167,9 +182,12 @@ def run_ct(spec: dict, out: Path) -> dict:
 
     base = peak_rss_mb()
     s, t = spec["settings"], {}
+    dtype = getattr(torch, spec.get("dtype", "float32"))
     t0 = time.perf_counter()
     model = load_ct_model(
-        Path(spec["model_dir"]), load_ct_transcoders(Path(spec["transcoders_dir"]))
+        Path(spec["model_dir"]),
+        load_ct_transcoders(Path(spec["transcoders_dir"]), dtype=dtype),
+        dtype=dtype,
     )
     t["load"] = time.perf_counter() - t0
     cpu0 = cpu_seconds()

@@ -27,7 +27,7 @@ import numpy as np
 import torch
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
 SMALL = {
     "n_layers": 4,
@@ -42,18 +42,29 @@ SMALL = {
 }
 
 
-def gemma2_config(small: bool, device: str, dtype: torch.dtype):
-    from transformer_lens import HookedTransformerConfig
+def gemma2_fields(overrides: dict | None = None) -> dict:
+    """Gemma-2-2B's config as TransformerLens knows it (read offline), kept to the fields both
+    TransformerLens versions we run accept (3.9 here, 3.2.1 in circuit-tracer's venv), so the
+    same config.json loads in either; no tokenizer name (token ids are passed). `overrides`
+    scales it down (e.g. SMALL)."""
+    import fixture_builders as fb
     from transformer_lens.loading_from_pretrained import get_pretrained_model_config
 
-    fields = get_pretrained_model_config("google/gemma-2-2b", device=device).to_dict()
-    # derived fields are recomputed from the others; no tokenizer (we pass token ids)
-    for derived in ("n_params", "d_vocab_out", "attn_scale", "tokenizer_name"):
-        fields.pop(derived, None)
-    if small:
-        fields.update(SMALL, attn_types=fields["attn_types"][: SMALL["n_layers"]], rotary_dim=64)
-    fields.update(device=device, dtype=dtype, init_weights=True, seed=0)
-    return HookedTransformerConfig(**fields)
+    tl = get_pretrained_model_config("google/gemma-2-2b", device="cpu").to_dict()
+    fields = {k: tl[k] for k in fb.gemma2_config()}
+    fields.update(default_prepend_bos=False, tokenizer_prepends_bos=False)
+    if overrides:
+        fields.update(overrides)
+        fields.update(
+            attn_types=tl["attn_types"][: fields["n_layers"]], rotary_dim=fields["d_head"]
+        )
+    return fields
+
+
+def gemma2_config(fields: dict, device: str, dtype: torch.dtype):
+    from transformer_lens import HookedTransformerConfig
+
+    return HookedTransformerConfig(**fields, device=device, dtype=dtype, init_weights=True, seed=0)
 
 
 def build_model(cfg):
@@ -64,8 +75,39 @@ def build_model(cfg):
     return model.eval()
 
 
-def write_gemmascope_set(out: Path, model, tokens: torch.Tensor, d_tc: int, l0: float) -> None:
-    """Random GemmaScope-layout transcoders; thresholds from the prompt's pre-activations."""
+def keep_clear(thr: torch.Tensor, pre: torch.Tensor, margin: float) -> torch.Tensor:
+    """Thresholds [d_tc] moved, where an observed pre-activation (pre [pos, d_tc]) lies within
+    margin * |threshold| of one, to the nearest gap between observed values that is that wide
+    (else the widest): a feature sitting on its threshold could be active in one engine and not
+    in the other for reasons of rounding alone (bfloat16 keeps 8 significant bits)."""
+    close = ((pre - thr).abs() < margin * thr.abs()).any(0)
+    if not close.any():
+        return thr
+    vals = pre[:, close].sort(0).values  # [pos, k]
+    spread = (vals[-1] - vals[0]).clamp_min(1e-6)
+    # candidates: below every value, between neighbours, above every value
+    cands = torch.cat([vals[:1] - spread, 0.5 * (vals[1:] + vals[:-1]), vals[-1:] + spread])
+    clearance = (cands[:, None, :] - vals[None]).abs().min(1).values  # [pos + 1, k]
+    wide = clearance >= 1.01 * margin * cands.abs()
+    t = thr[close]
+    cost = torch.where(wide, (cands - t).abs(), torch.inf)
+    pick = torch.where(wide.any(0), cost.argmin(0), clearance.argmax(0))
+    out = thr.clone()
+    out[close] = cands.gather(0, pick[None])[0]
+    return out
+
+
+def bf16_exact(t: torch.Tensor) -> torch.Tensor:
+    """float32 values a bfloat16 run reads unchanged, so both engines see the weights as written."""
+    return t.to(torch.bfloat16).float()
+
+
+def write_gemmascope_set(
+    out: Path, model, tokens: torch.Tensor, d_tc: int, l0: float, margin: float = 0.03
+) -> None:
+    """Random GemmaScope-layout transcoders; thresholds from the prompt's pre-activations, each
+    kept `margin` (relative) away from every observed one. Arrays are float32 (GemmaScope's)
+    holding bfloat16-representable values."""
     import yaml
 
     names = [f"blocks.{i}.ln2.hook_normalized" for i in range(model.cfg.n_layers)]
@@ -76,14 +118,16 @@ def write_gemmascope_set(out: Path, model, tokens: torch.Tensor, d_tc: int, l0: 
     files = []
     for layer, name in enumerate(names):
         x = cache[name][0, 1:].float()  # position 0 is never a node
-        w_enc = torch.randn(d, d_tc, generator=gen, device=dev) / math.sqrt(d)
-        b_enc = 0.1 * torch.randn(d_tc, generator=gen, device=dev)
+        w_enc = bf16_exact(torch.randn(d, d_tc, generator=gen, device=dev) / math.sqrt(d))
+        b_enc = bf16_exact(0.1 * torch.randn(d_tc, generator=gen, device=dev))
         pre = x @ w_enc + b_enc
         # per-layer cut at the (1 - l0/d_tc) quantile, jittered per feature
         k = max(1, int(pre.numel() * (1.0 - l0 / d_tc)))
         base = pre.flatten().kthvalue(k).values
         thr = base * (1.0 + 0.05 * torch.randn(d_tc, generator=gen, device=dev)).abs()
-        w_dec = torch.randn(d_tc, d, generator=gen, device=dev) * (0.5 / math.sqrt(d))
+        # rounding to bfloat16 moves a threshold by 0.4% at most: it stays clear
+        thr = bf16_exact(keep_clear(thr, pre, margin))
+        w_dec = bf16_exact(torch.randn(d_tc, d, generator=gen, device=dev) * (0.5 / math.sqrt(d)))
         rel = f"layer_{layer}/width_{d_tc // 1024}k/average_l0_{round(l0)}/params.npz"
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         np.savez(
@@ -107,6 +151,52 @@ def write_gemmascope_set(out: Path, model, tokens: torch.Tensor, d_tc: int, l0: 
             sort_keys=False,
         )
     )
+
+
+def separate_top_logits(model, tokens: torch.Tensor, n: int = 10, gap: float = 1.0) -> None:
+    """Raise `n` tokens' logits at the last position to `gap`, 2 * `gap`, ... above the largest
+    random one (before the soft-cap). Random weights put the top logits of 256,000 a few
+    bfloat16 steps apart, so two engines could rank them differently and attribute different
+    targets; this keeps the targets unambiguous."""
+    w_u = model.unembed.W_U  # [d_model, d_vocab]
+    with torch.no_grad():
+        _, cache = model.run_with_cache(tokens[None], names_filter="ln_final.hook_normalized")
+        resid = (cache["ln_final.hook_normalized"][0, -1] * model.ln_final.w).float()
+        logits = resid @ w_u.float() + model.unembed.b_U.float()
+        direction = resid / resid.square().sum()  # resid @ direction == 1
+        picked = torch.randperm(model.cfg.d_vocab, generator=torch.Generator().manual_seed(3))
+        top = logits.max()
+        for rank, token in enumerate(picked[:n].tolist()):
+            lift = top + gap * (n - rank) - logits[token]
+            w_u[:, token] = (w_u[:, token].float() + lift * direction).to(w_u.dtype)
+
+
+def build_files(spec: dict) -> None:
+    """Write `spec`'s model dir (config.json, model.safetensors in spec["dtype"], a word-level
+    tokenizer) and its GemmaScope set, unless both are there from the same spec. Runs as one
+    process of its own (bench_workers.py build): the full-size model takes 5 GB in bfloat16."""
+    import fixture_builders as fb
+    from safetensors.torch import save_file
+
+    model_dir, tc_dir = Path(spec["model_dir"]), Path(spec["transcoders_dir"])
+    keys = ("model_overrides", "dtype", "d_transcoder", "l0", "token_ids")
+    stamp = json.dumps({k: spec[k] for k in keys})
+    if (tc_dir / "spec.json").is_file() and (tc_dir / "spec.json").read_text() == stamp:
+        return
+    fields = gemma2_fields(spec["model_overrides"])
+    model = build_model(gemma2_config(fields, "cpu", getattr(torch, spec["dtype"])))
+    tokens = torch.tensor(spec["token_ids"])
+    separate_top_logits(model, tokens)
+    model_dir.mkdir(parents=True, exist_ok=True)
+    save_file(
+        {k: v.detach().contiguous() for k, v in model.named_parameters()},
+        str(model_dir / "model.safetensors"),
+    )
+    (model_dir / "config.json").write_text(json.dumps(fields, indent=2) + "\n")
+    fb.write_tokenizer(model_dir, fields["d_vocab"])
+    tc_dir.mkdir(parents=True, exist_ok=True)
+    write_gemmascope_set(tc_dir, model, tokens, spec["d_transcoder"], spec["l0"])
+    (tc_dir / "spec.json").write_text(stamp)
 
 
 def sync(device: str) -> None:
@@ -143,7 +233,7 @@ def main() -> int:
     import inference_worker.engine as engine
 
     t0 = time.perf_counter()
-    cfg = gemma2_config(args.small, args.device, dtype)
+    cfg = gemma2_config(gemma2_fields(SMALL if args.small else None), args.device, dtype)
     model = build_model(cfg)
     gen = torch.Generator().manual_seed(2)
     tokens = torch.cat(

@@ -105,14 +105,14 @@ def token_ids(d_vocab: int, seed: int) -> torch.Tensor:
     return torch.cat([torch.tensor([fb.BOS_ID]), body])
 
 
-def load_ct_model(model_dir: Path, transcoders: Any) -> Any:
+def load_ct_model(model_dir: Path, transcoders: Any, dtype: torch.dtype = torch.float32) -> Any:
     """circuit-tracer's ReplacementModel on our model dir (its MLP/unembed wrappers renamed)."""
     from circuit_tracer import ReplacementModel
     from transformer_lens import HookedTransformerConfig
 
     cfg_dict = json.loads((model_dir / "config.json").read_text())
     cfg = HookedTransformerConfig(
-        **cfg_dict, tokenizer_name=str(model_dir), device="cpu", dtype=torch.float32
+        **cfg_dict, tokenizer_name=str(model_dir), device="cpu", dtype=dtype
     )
     model = ReplacementModel.from_config(cfg, transcoders)
     state = {}
@@ -127,7 +127,7 @@ def load_ct_model(model_dir: Path, transcoders: Any) -> Any:
     return model
 
 
-def load_ct_transcoders(tc_dir: Path) -> Any:
+def load_ct_transcoders(tc_dir: Path, dtype: torch.dtype = torch.float32) -> Any:
     from circuit_tracer.transcoder.cross_layer_transcoder import load_clt
     from circuit_tracer.utils.hf_utils import load_transcoders
 
@@ -140,7 +140,7 @@ def load_ct_transcoders(tc_dir: Path) -> Any:
             feature_output_hook=config["feature_output_hook"],
             scan=scan,
             device=torch.device("cpu"),
-            dtype=torch.float32,
+            dtype=dtype,
             lazy_decoder=False,
         )
     config["transcoders"] = [str(tc_dir / p) for p in config["transcoders"]]
@@ -151,7 +151,7 @@ def load_ct_transcoders(tc_dir: Path) -> Any:
     return load_transcoders(
         config,
         device=torch.device("cpu"),
-        dtype=torch.float32,
+        dtype=dtype,
         lazy_encoder=False,
         lazy_decoder=False,
     )
