@@ -1,24 +1,26 @@
 """Answers anyone may read, replayed at the ASGI door without entering Django.
 
-A public graph's metadata or a page of the public list is the same bytes for every reader, and
-the answer cache (graphs/answer_cache.py) already keeps it. Yet each request for it still paid
-Django's handler: a thread of its own, the middleware chain, DRF's authentication and dispatch,
-a few milliseconds of CPU that were most of the request's cost. Here the whole HTTP answer that
+A public graph's metadata, a page of the public list or a public graph's body is the same bytes
+for every reader, and the answer cache (graphs/answer_cache.py) already keeps the metadata and
+lists. Yet each request for one still paid Django's handler: a thread of its own, the middleware
+chain, DRF's authentication and dispatch, a few milliseconds of CPU that were most of the
+request's cost. Here the whole HTTP answer that
 Django sent (status, every header its middleware added, body) is kept beside the cached answer,
 under the same epoch, and sent again for the same request without a thread or a middleware.
 
 What may be replayed is decided inside Django, never here: only a view that served an answer
-from the answer cache, about what anyone may read, marks its response (`mark_replayable`), after
-the permission rules of graphs/permissions.py have run. A replay is found by everything of the
+anyone may read (a public graph's metadata, body or list) marks its response
+(`mark_replayable`), after the permission rules of graphs/permissions.py have run. A replay is found by everything of the
 request that can change Django's answer (method, scheme, host, forwarded headers, path, query,
-Accept, Accept-Encoding, If-None-Match), so a host Django refused, or a redirect to https, is never replayed. It is
-served only while the answer epoch is the one it was made under (any write moves it).
+Accept, Accept-Encoding, If-None-Match), so a host Django refused, or a redirect to https, is
+never replayed. It is served only while the answer epoch is the one it was made under (any write
+moves it).
 
 The credentials are checked as Django would: no cookie but the CSRF one (a session is Django's
-business), and
-either no Authorization or a Bearer token whose cached entry (webapp/accounts/token_cache.py) is
-present, not tombstoned, of an active user and recently marked used; anything else, a malformed
-header included, goes to Django, which answers it as before (401, a refresh of last_used_at).
+business), and either no Authorization or a Bearer token whose cached entry
+(webapp/accounts/token_cache.py) is present, not tombstoned, of an active user and recently
+marked used; anything else, a malformed header included, goes to Django, which answers it as
+before (401, a refresh of last_used_at).
 Any trouble with Redis sends the request to Django too, whose outage handling then applies.
 """
 

@@ -25,6 +25,7 @@ from webapp.replayed_answers import ReplayedAnswers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+
 @pytest.fixture(autouse=True)
 def redis_cache(settings):
     settings.CACHES = {
