@@ -91,6 +91,16 @@ def _graph_written(**_: object) -> None:
     invalidate()
 
 
+def _graph_saved(instance, created: bool = False, **_: object) -> None:
+    # A new private graph (what a generation stores by default) is in no answer anyone may read:
+    # keep the answers, and their replays, instead of dropping them all at once.
+    from graphs.models import Visibility
+
+    if created and instance.visibility == Visibility.PRIVATE:
+        return
+    invalidate()
+
+
 def _user_written(update_fields: frozenset[str] | None = None, **_: object) -> None:
     if update_fields is not None and set(update_fields) <= _USER_FIELDS_NOT_SHOWN:
         return  # a sign-in or a password change: nothing an answer shows
@@ -104,8 +114,8 @@ def connect_receivers() -> None:
 
     from graphs.models import Graph
 
-    for signal in (post_save, post_delete):
-        signal.connect(_graph_written, sender=Graph, dispatch_uid=f"answers-graph-{signal}")
+    post_save.connect(_graph_saved, sender=Graph, dispatch_uid="answers-graph-save")
+    post_delete.connect(_graph_written, sender=Graph, dispatch_uid="answers-graph-delete")
     user_model = get_user_model()
     post_save.connect(_user_written, sender=user_model, dispatch_uid="answers-user-save")
     post_delete.connect(_graph_written, sender=user_model, dispatch_uid="answers-user-delete")
