@@ -16,11 +16,16 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import random
 from pathlib import Path
 from typing import Any
 
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "neuronpedia-graphs"
+# `../shared` beside the checkout; a worktree elsewhere names it in CIRCUITSCOPE_SHARED_DIR.
+SHARED_DIR = Path(
+    os.environ.get("CIRCUITSCOPE_SHARED_DIR") or Path(__file__).resolve().parents[2] / "shared"
+)
+FIXTURES = SHARED_DIR / "fixtures" / "neuronpedia-graphs"
 ACCOUNT_PREFIX = "load-"
 PINNED_PER_GRAPH = 12
 

@@ -28,7 +28,16 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # Environment variables passed through to the children; everything else they get is set here,
 # so nothing of the caller's shell (a DATABASE_URL, DEBUG=true) leaks into the server.
-PASSED_THROUGH = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "VIRTUAL_ENV", "HF_HOME")
+PASSED_THROUGH = (
+    "PATH",
+    "HOME",
+    "LANG",
+    "LC_ALL",
+    "TMPDIR",
+    "VIRTUAL_ENV",
+    "HF_HOME",
+    "CIRCUITSCOPE_SHARED_DIR",
+)
 DEMO_QUEUE = "cpu.demo"
 
 
@@ -46,6 +55,12 @@ class StackOptions:
     max_queued: int
     # DATABASE_POOL_MAX_SIZE of each uvicorn worker (0: persistent connections, no pool).
     db_pool: int = 8
+    # Per-account subgraph limits (RATELIMIT_SUBGRAPHS_PER_HOUR, ..._SAVES_PER_HOUR): ten users
+    # share an account at 200 users and save about one view a second between them, past the
+    # production limits of 30 new and 300 saves an hour within two minutes, which would measure
+    # 429s rather than saves.
+    subgraphs_per_hour: int = 100_000
+    subgraph_saves_per_hour: int = 100_000
 
 
 def free_port() -> int:
@@ -82,6 +97,8 @@ class Stack:
                 "MEDIA_ROOT": str(self.var_dir / "media"),
                 "GENERATION_JOBS_PER_HOUR": str(self.options.jobs_per_hour),
                 "GENERATION_MAX_QUEUED": str(self.options.max_queued),
+                "RATELIMIT_SUBGRAPHS_PER_HOUR": str(self.options.subgraphs_per_hour),
+                "RATELIMIT_SUBGRAPH_SAVES_PER_HOUR": str(self.options.subgraph_saves_per_hour),
                 "LOG_LEVEL": "WARNING",
                 "PYTHONUNBUFFERED": "1",
                 "DJANGO_SETTINGS_MODULE": "webapp.settings",

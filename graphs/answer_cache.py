@@ -41,7 +41,7 @@ def etag_of(body: bytes) -> str:
     return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
 
 
-def _epoch() -> int:
+def current_epoch() -> int:
     epoch = cache.get(EPOCH_KEY)
     if epoch is None:
         cache.add(EPOCH_KEY, time.time_ns(), timeout=None)
@@ -68,17 +68,19 @@ def invalidate() -> None:
     transaction.on_commit(_move_epoch)
 
 
-def answer(key: str, build: Callable[[], Answer]) -> Answer:
-    """The answer stored under `key` for the current epoch, else `build()`'s (kept if cacheable)."""
+def answer(key: str, build: Callable[[], Answer]) -> tuple[Answer, int]:
+    """The answer stored under `key` for the current epoch, else `build()`'s (kept if cacheable),
+    with that epoch: whatever is derived from the answer is as fresh as the epoch is current."""
+    epoch = current_epoch()
     # Hashed: keys carry query strings and host names, which not every cache accepts as they are.
-    full_key = f"answers:{_epoch()}:{hashlib.blake2b(key.encode(), digest_size=20).hexdigest()}"
+    full_key = f"answers:{epoch}:{hashlib.blake2b(key.encode(), digest_size=20).hexdigest()}"
     found = cache.get(full_key)
     if found is not None:
-        return found
+        return found, epoch
     built = build()
     if built.cacheable:
         cache.set(full_key, built, timeout=ANSWER_TTL_S)
-    return built
+    return built, epoch
 
 
 # What a user row contributes to cached answers: the name shown as owner, and whether they exist.
@@ -86,6 +88,16 @@ _USER_FIELDS_NOT_SHOWN = frozenset({"last_login", "password"})
 
 
 def _graph_written(**_: object) -> None:
+    invalidate()
+
+
+def _graph_saved(instance, created: bool = False, **_: object) -> None:
+    # A new private graph (what a generation stores by default) is in no answer anyone may read:
+    # keep the answers, and their replays, instead of dropping them all at once.
+    from graphs.models import Visibility
+
+    if created and instance.visibility == Visibility.PRIVATE:
+        return
     invalidate()
 
 
@@ -102,8 +114,8 @@ def connect_receivers() -> None:
 
     from graphs.models import Graph
 
-    for signal in (post_save, post_delete):
-        signal.connect(_graph_written, sender=Graph, dispatch_uid=f"answers-graph-{signal}")
+    post_save.connect(_graph_saved, sender=Graph, dispatch_uid="answers-graph-save")
+    post_delete.connect(_graph_written, sender=Graph, dispatch_uid="answers-graph-delete")
     user_model = get_user_model()
     post_save.connect(_user_written, sender=user_model, dispatch_uid="answers-user-save")
     post_delete.connect(_graph_written, sender=user_model, dispatch_uid="answers-user-delete")

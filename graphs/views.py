@@ -16,9 +16,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from graphs.api.answers import replay_epoch
 from graphs.models import Graph
 from graphs.permissions import can_feature_subgraph, role_of, visible_graph_or_404
 from graphs.queries import for_listing, graphs_shared_with, listed_public_graphs
+from webapp.replayed_answers import mark_replayable
 
 PAGE_SIZE = 25
 
@@ -63,6 +65,8 @@ def shared_graphs(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def public_graphs(request: HttpRequest) -> HttpResponse:
+    # Shown to a visitor who is not signed in, the page is the same for all of them.
+    epoch = None if request.user.is_authenticated else replay_epoch()
     graphs = for_listing(listed_public_graphs().select_related("owner"))
     if request.GET.get("featured") == "1":
         graphs = graphs.filter(featured=True)
@@ -70,7 +74,10 @@ def public_graphs(request: HttpRequest) -> HttpResponse:
         **_filtered_page(request, graphs),
         "featured_only": request.GET.get("featured") == "1",
     }
-    return render(request, "graphs/public.html", context)
+    response = render(request, "graphs/public.html", context)
+    if epoch is not None:
+        mark_replayable(epoch)
+    return response
 
 
 def not_found(request: HttpRequest, what: str = "page") -> HttpResponse:

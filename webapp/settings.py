@@ -77,6 +77,14 @@ MIDDLEWARE = [
     # Last: runs the chain above in one thread under ASGI (webapp/sync_middleware.py).
     "webapp.sync_middleware.SynchronousChain",
 ]
+# GETs whose public answers the ASGI entry replays without entering Django once a view marked one
+# (webapp/replayed_answers.py): the graph list (API and page), a graph's metadata and its body.
+# "" replays nothing.
+REPLAYED_ANSWER_PATHS = (
+    r"/api/graphs/(?:[A-Za-z0-9_-]{16,32}/(?:data/)?)?|/graphs/public/"
+    if env_bool("REPLAY_PUBLIC_ANSWERS", True)
+    else ""
+)
 
 ROOT_URLCONF = "webapp.urls"
 ASGI_APPLICATION = "webapp.asgi.application"

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from graphs import answer_cache
 from graphs.answer_cache import Answer, etag_of
 from webapp.json_renderer import dumps
+from webapp.replayed_answers import mark_replayable, recording
 
 
 def wants_json(request: Request) -> bool:
@@ -24,6 +25,18 @@ def wants_json(request: Request) -> bool:
 def origin_of(request: Request) -> str:
     # Answers carry absolute URLs, so one host's answer is not another's.
     return f"{request.scheme}://{request.get_host()}"
+
+
+def replay_epoch() -> int | None:
+    """The answer epoch, for a view about to read what anyone may see and mark its answer
+    replayable under it (read first: a write after it moves it); None when nothing would record
+    the answer, or the cache cannot say (the view then serves as usual)."""
+    if not recording():
+        return None
+    try:
+        return answer_cache.current_epoch()
+    except Exception:
+        return None
 
 
 def _matches(if_none_match: str, etag: str) -> bool:
@@ -41,7 +54,12 @@ def json_answer(
         body = dumps(data)
         return Answer(body, etag_of(body), cacheable=public)
 
-    found = answer_cache.answer(cache_key, make) if cache_key else make()
+    if cache_key:
+        found, epoch = answer_cache.answer(cache_key, make)
+        if found.cacheable:  # the same for anyone: the server may send it again as it is
+            mark_replayable(epoch)
+    else:
+        found = make()
     if _matches(request.META.get("HTTP_IF_NONE_MATCH", ""), found.etag):
         response: HttpResponse = HttpResponseNotModified()
     else:

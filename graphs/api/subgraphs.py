@@ -15,6 +15,7 @@ from graphs.api.graphs import ID_PATTERN
 from graphs.api.nested import NestedGraphMixin
 from graphs.api.pagination import ListPagination
 from graphs.api.serializers import SubgraphSerializer, string_list
+from graphs.api.subgraph_rows import rows_of, subgraph_rows
 from graphs.models import Subgraph
 from graphs.services import (
     delete_subgraph,
@@ -81,9 +82,7 @@ class SubgraphViewSet(NestedGraphMixin, viewsets.GenericViewSet):
         scope = request.query_params.get("scope", "all")
         if scope not in SCOPES:
             return invalid_input({"scope": [f"must be one of: {', '.join(SCOPES)}"]})
-        subgraphs = permissions.visible_subgraphs(request.user, self.graph()).select_related(
-            "author"
-        )
+        subgraphs = permissions.visible_subgraphs(request.user, self.graph())
         if scope == "mine":
             subgraphs = (
                 subgraphs.filter(author_id=request.user.pk)
@@ -92,8 +91,8 @@ class SubgraphViewSet(NestedGraphMixin, viewsets.GenericViewSet):
             )
         elif scope == "featured":
             subgraphs = subgraphs.filter(featured=True)
-        page = self.paginate_queryset(subgraphs.order_by("-featured", "-updated_at"))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        page = self.paginate_queryset(rows_of(subgraphs.order_by("-featured", "-updated_at")))
+        return self.get_paginated_response(subgraph_rows(page))
 
     def create(self, request, graph_pk=None):
         graph = self.graph()

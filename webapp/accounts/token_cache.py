@@ -12,7 +12,7 @@ Unknown tokens are never cached (guesses would fill the cache); nothing else abo
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.core.cache import cache
 from django.db import transaction
@@ -29,12 +29,26 @@ def _tombstone(digest: str) -> str:
     return f"apitoken-changed:{digest}"
 
 
+def keys_of(digest: str) -> tuple[str, str]:
+    """The cache keys of a token's entry and of its tombstone (webapp/replayed_answers.py reads
+    them with its own client)."""
+    return _entry(digest), _tombstone(digest)
+
+
+def token_from(
+    found: Mapping[str, object], entry: str, tombstone: str
+) -> tuple[object | None, bool]:
+    """What the values found under `keys_of(digest)` say: (the cached token or None, whether it
+    may be cached after a database lookup)."""
+    if tombstone in found:
+        return None, False
+    return found.get(entry), True
+
+
 def lookup(digest: str) -> tuple[object | None, bool]:
     """(the cached token or None, whether it may be cached after a database lookup)."""
-    found = cache.get_many([_entry(digest), _tombstone(digest)])
-    if _tombstone(digest) in found:
-        return None, False
-    return found.get(_entry(digest)), True
+    keys = keys_of(digest)
+    return token_from(cache.get_many(list(keys)), *keys)
 
 
 def store(digest: str, token: object) -> None:

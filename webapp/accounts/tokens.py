@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -59,6 +59,16 @@ def revoke_token(token: ApiToken) -> ApiToken:
     return token
 
 
+def _used_lately(token: ApiToken, now: datetime) -> bool:
+    return token.last_used_at is not None and now - token.last_used_at < LAST_USED_RESOLUTION
+
+
+def token_is_fresh(token: ApiToken) -> bool:
+    """True when `user_for_token` would accept this token as found in the cache and write
+    nothing: its user is active and its last use is recorded to the resolution."""
+    return token.user.is_active and _used_lately(token, timezone.now())
+
+
 def user_for_token(plaintext: str) -> tuple[AbstractBaseUser, ApiToken] | None:
     """The active user a token belongs to, or None for an unknown, revoked or disabled one."""
     digest = hash_token(plaintext)
@@ -72,7 +82,7 @@ def user_for_token(plaintext: str) -> tuple[AbstractBaseUser, ApiToken] | None:
     if not token.user.is_active:
         return None
     now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+    if not _used_lately(token, now):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
         if cacheable:
