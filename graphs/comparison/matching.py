@@ -3,8 +3,9 @@ positions, edges by their two matched endpoints."""
 
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from graphs.comparison.alignment import align_positions
 from graphs.comparison.summary import FEATURE, GraphSummary, Identity, NodeFacts
@@ -117,22 +118,49 @@ def _edges(
     places_b: list[PlaceKey],
     limit: int,
 ) -> list[EdgeChange]:
+    # Edges are keyed by their two places as one int64 (source place * places + target place),
+    # so a million links per side are matched and ranked in arrays, not in Python objects.
+    place_ids: dict[PlaceKey, int] = {}
+    ids_a = _place_ids(places_a, place_ids)
+    ids_b = _place_ids(places_b, place_ids)
+    count = max(len(place_ids), 1)
+    keys_a = ids_a[a.links.sources] * count + ids_a[a.links.targets]
+    keys_b = ids_b[b.links.sources] * count + ids_b[b.links.targets]
+    keys, first, inverse = np.unique(
+        np.concatenate([keys_a, keys_b]), return_index=True, return_inverse=True
+    )
+    weight_a = np.full(len(keys), np.nan)
+    weight_b = np.full(len(keys), np.nan)
+    weight_a[inverse[: len(keys_a)]] = a.links.weights
+    weight_b[inverse[len(keys_a) :]] = b.links.weights
+    change = np.abs(np.nan_to_num(weight_b) - np.nan_to_num(weight_a))
+    # Largest change first; ties keep the order edges first appear in (A's links, then B's).
+    ranked = np.lexsort((first, -change))[:limit]
+
+    places = list(place_ids)
     node_a = dict(zip(places_a, a.nodes, strict=True))
     node_b = dict(zip(places_b, b.nodes, strict=True))
-    weights: dict[tuple[PlaceKey, PlaceKey], list[float | None]] = {}
-    for (s, t), w in a.links.items():
-        weights[(places_a[s], places_a[t])] = [w, None]
-    for (s, t), w in b.links.items():
-        weights.setdefault((places_b[s], places_b[t]), [None, None])[1] = w
+    edges = []
+    for row in ranked.tolist():
+        src, tgt = places[int(keys[row]) // count], places[int(keys[row]) % count]
+        edges.append(
+            EdgeChange(
+                (node_a.get(src), node_b.get(src)),
+                (node_a.get(tgt), node_b.get(tgt)),
+                _weight(weight_a[row]),
+                _weight(weight_b[row]),
+            )
+        )
+    return edges
 
-    def size(item: tuple[tuple[PlaceKey, PlaceKey], list[float | None]]) -> float:
-        wa, wb = item[1]
-        return abs((wb or 0.0) - (wa or 0.0))
 
-    return [
-        EdgeChange((node_a.get(src), node_b.get(src)), (node_a.get(tgt), node_b.get(tgt)), wa, wb)
-        for (src, tgt), (wa, wb) in heapq.nlargest(limit, weights.items(), key=size)
-    ]
+def _place_ids(places: list[PlaceKey], place_ids: dict[PlaceKey, int]) -> np.ndarray:
+    ids = [place_ids.setdefault(place, len(place_ids)) for place in places]
+    return np.asarray(ids, dtype=np.int64)
+
+
+def _weight(value: np.floating) -> float | None:
+    return None if np.isnan(value) else float(value)
 
 
 def compare(a: GraphSummary, b: GraphSummary, *, edge_limit: int = 500) -> Comparison:

@@ -3,11 +3,13 @@ are kept, so memory grows with the number of nodes and links, never with the bod
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Iterator
 from functools import lru_cache
 
 import ijson
 
-from graphs.comparison.summary import GraphSummary, node_facts
+from graphs.comparison.summary import GraphSummary, LinkTable, node_facts
 from graphs.models import Graph
 from graphs.storage import open_body_json
 
@@ -39,11 +41,22 @@ def body_summary(body_key: str) -> GraphSummary:
             index_of[facts.node_id] = len(summary.nodes)
             summary.nodes.append(facts)
     with open_body_json(body_key) as fh:
-        for link in ijson.items(fh, "links.item", use_float=True):
-            source, target = index_of.get(link["source"]), index_of.get(link["target"])
-            if source is not None and target is not None:
-                summary.links[(source, target)] = float(link["weight"])
+        summary.links = _links(ijson.items(fh, "links.item", use_float=True), index_of)
     return summary
+
+
+def _links(links: Iterator[dict], index_of: dict[str, int]) -> LinkTable:
+    # Appended straight into typed arrays: this loop runs once per link, a million times for a
+    # graph near the upload limit, so it keeps no Python object per link.
+    sources, targets, weights = array("i"), array("i"), array("d")
+    find = index_of.get
+    for link in links:
+        source, target = find(link["source"]), find(link["target"])
+        if source is not None and target is not None:
+            sources.append(source)
+            targets.append(target)
+            weights.append(link["weight"])
+    return LinkTable.from_arrays(sources, targets, weights)
 
 
 def graph_summary(graph: Graph) -> GraphSummary:

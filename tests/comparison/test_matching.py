@@ -3,16 +3,18 @@ differing stretches, features matched by (layer, index), edges by their matched 
 
 from __future__ import annotations
 
+import random
+
 from graphs.comparison.alignment import align_positions
 from graphs.comparison.matching import BOTH, ONLY_A, ONLY_B, compare
-from graphs.comparison.summary import GraphSummary, node_facts
+from graphs.comparison.summary import GraphSummary, LinkTable, node_facts
 
 
 def _summary(tokens, nodes, links=()):
     summary = GraphSummary(model_id="m", transcoder_set=None, tokens=list(tokens))
     summary.nodes = [node_facts(n) for n in nodes]
     index = {n.node_id: i for i, n in enumerate(summary.nodes)}
-    summary.links = {(index[s], index[t]): w for s, t, w in links}
+    summary.links = LinkTable.of((index[s], index[t], w) for s, t, w in links)
     return summary
 
 
@@ -167,3 +169,44 @@ def test_edges_are_ranked_by_how_much_their_weight_changed():
     assert abs(edges[3].change - 0.1) < 1e-9
     assert edges[1].source == (None, b.nodes[2])  # only B has that endpoint
     assert len(compare(a, b, edge_limit=2).edges) == 2
+
+
+def _edge_ranking_by_dicts(a, b, limit):
+    """The ranking rule spelled out on Python dicts: |B - A| (a missing weight counts 0), largest
+    first, ties in the order the edges first appear (A's links, then B's)."""
+    places_a = {i: (n.identity, n.ctx) for i, n in enumerate(a.nodes)}
+    places_b = {i: (n.identity, n.ctx) for i, n in enumerate(b.nodes)}
+    weights: dict = {}
+    for s, t, w in zip(a.links.sources, a.links.targets, a.links.weights, strict=True):
+        weights[(places_a[int(s)], places_a[int(t)])] = [float(w), None]
+    for s, t, w in zip(b.links.sources, b.links.targets, b.links.weights, strict=True):
+        weights.setdefault((places_b[int(s)], places_b[int(t)]), [None, None])[1] = float(w)
+    ranked = sorted(weights.items(), key=lambda kv: -abs((kv[1][1] or 0.0) - (kv[1][0] or 0.0)))
+    return [(src[0], tgt[0], wa, wb) for (src, tgt), (wa, wb) in ranked[:limit]]
+
+
+def test_edge_ranking_on_many_links_with_ties_follows_the_rule():
+    rng = random.Random(7)
+    nodes = [_feature(layer, index, 1) for layer in range(4) for index in range(6)]
+    pairs = [(s, t) for s in range(len(nodes)) for t in range(len(nodes)) if s != t]
+
+    def links():
+        # Weights from a few values, so many edges tie on their change.
+        return [
+            (nodes[s]["node_id"], nodes[t]["node_id"], rng.choice([-1.0, -0.5, 0.25, 0.5, 1.0]))
+            for s, t in rng.sample(pairs, 300)
+        ]
+
+    a = _summary(DALLAS, nodes, links())
+    b = _summary(DALLAS, nodes, links())
+    edges = compare(a, b, edge_limit=120).edges
+    got = [
+        (
+            e.source[0].identity if e.source[0] else e.source[1].identity,
+            e.target[0].identity if e.target[0] else e.target[1].identity,
+            e.weight_a,
+            e.weight_b,
+        )
+        for e in edges
+    ]
+    assert got == _edge_ranking_by_dicts(a, b, 120)
