@@ -157,7 +157,8 @@ def separate_top_logits(model, tokens: torch.Tensor, n: int = 10, gap: float = 1
     """Raise `n` tokens' logits at the last position to `gap`, 2 * `gap`, ... above the largest
     random one (before the soft-cap). Random weights put the top logits of 256,000 a few
     bfloat16 steps apart, so two engines could rank them differently and attribute different
-    targets; this keeps the targets unambiguous."""
+    targets; this keeps the targets unambiguous. The embeddings stay tied, as Gemma-2's are:
+    the lifted tokens are outside the prompt, so their new embeddings change no activation."""
     w_u = model.unembed.W_U  # [d_model, d_vocab]
     with torch.no_grad():
         _, cache = model.run_with_cache(tokens[None], names_filter="ln_final.hook_normalized")
@@ -165,10 +166,19 @@ def separate_top_logits(model, tokens: torch.Tensor, n: int = 10, gap: float = 1
         logits = resid @ w_u.float() + model.unembed.b_U.float()
         direction = resid / resid.square().sum()  # resid @ direction == 1
         picked = torch.randperm(model.cfg.d_vocab, generator=torch.Generator().manual_seed(3))
+        in_prompt = set(tokens.tolist())
+        picked = [t for t in picked[: n + len(in_prompt)].tolist() if t not in in_prompt][:n]
         top = logits.max()
-        for rank, token in enumerate(picked[:n].tolist()):
+        for rank, token in enumerate(picked):
             lift = top + gap * (n - rank) - logits[token]
             w_u[:, token] = (w_u[:, token].float() + lift * direction).to(w_u.dtype)
+            model.embed.W_E[token] = w_u[:, token]
+
+
+def tie_embeddings(model) -> None:
+    """W_U = W_E.T, as in Gemma-2-2B (TransformerLens keeps them as two equal parameters)."""
+    with torch.no_grad():
+        model.unembed.W_U.copy_(model.embed.W_E.T)
 
 
 def build_files(spec: dict) -> None:
@@ -180,12 +190,13 @@ def build_files(spec: dict) -> None:
 
     model_dir, tc_dir = Path(spec["model_dir"]), Path(spec["transcoders_dir"])
     keys = ("model_overrides", "dtype", "d_transcoder", "l0", "token_ids")
-    stamp = json.dumps({k: spec[k] for k in keys})
+    stamp = json.dumps({"embeddings": "tied", **{k: spec[k] for k in keys}})
     if (tc_dir / "spec.json").is_file() and (tc_dir / "spec.json").read_text() == stamp:
         return
     fields = gemma2_fields(spec["model_overrides"])
     model = build_model(gemma2_config(fields, "cpu", getattr(torch, spec["dtype"])))
     tokens = torch.tensor(spec["token_ids"])
+    tie_embeddings(model)
     separate_top_logits(model, tokens)
     model_dir.mkdir(parents=True, exist_ok=True)
     save_file(
@@ -235,6 +246,8 @@ def main() -> int:
     t0 = time.perf_counter()
     cfg = gemma2_config(gemma2_fields(SMALL if args.small else None), args.device, dtype)
     model = build_model(cfg)
+    tie_embeddings(model)
+    engine.share_tied_unembedding(model)
     gen = torch.Generator().manual_seed(2)
     tokens = torch.cat(
         [torch.tensor([2]), torch.randint(3, cfg.d_vocab, (n_tokens - 1,), generator=gen)]

@@ -13,7 +13,7 @@ from .export_json import to_graph_json
 from .export_raw import save_raw
 from .intervention_run import GENERATED, Intervention
 from .interventions import intervene
-from .model_loading import load_model
+from .model_loading import load_model, share_tied_unembedding
 from .pruning import PruneResult, prune_graph
 from .replacement import ReplacementModel
 from .result import AttributionResult
@@ -45,6 +45,7 @@ __all__ = [
     "load_transcoders",
     "prune_graph",
     "save_raw",
+    "share_tied_unembedding",
     "to_graph_json",
     "trace",
 ]

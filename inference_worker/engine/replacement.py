@@ -131,11 +131,13 @@ class ReplacementModel:
             )
         return hooks
 
-    def _run(self, tokens: torch.Tensor, hooks, store: dict, frozen: bool = False) -> torch.Tensor:
-        def grab_final(module, args):
-            store["final"] = args[0]
-
-        attns = [block.attn for block in self.model.blocks]
+    def _run(self, tokens: torch.Tensor, hooks, store: dict, frozen: bool = False) -> None:
+        """Run the blocks and the final norm, and keep the unembedding's input in
+        store["final"]. The unembedding itself is left out: TransformerLens multiplies by a
+        contiguous copy of W_U.T (1.2 GB on Gemma-2), which the frozen pass's autograd would
+        keep alive for every row, and only the last position's logits are ever needed."""
+        model = self.model
+        attns = [block.attn for block in model.blocks]
         blockwise = self.blockwise_attention and all(supports_blockwise(a) for a in attns)
         budget = [blockwise_attention.PATTERN_BUDGET] if frozen else None
         for attn in attns:
@@ -143,15 +145,27 @@ class ReplacementModel:
                 attn.forward = blockwise_forward(attn, budget)
             elif frozen:
                 attn.calculate_z_scores = frozen_z_scores(attn)
-        handle = self.model.unembed.register_forward_pre_hook(grab_final)
         try:
-            with self.model.hooks(fwd_hooks=hooks):
-                return self.model(tokens.to(self.cfg.device).unsqueeze(0))
+            with model.hooks(fwd_hooks=hooks):
+                residual = model(
+                    tokens.to(self.cfg.device).unsqueeze(0), stop_at_layer=self.cfg.n_layers
+                )
+                final = (
+                    residual if self.cfg.normalization_type is None else model.ln_final(residual)
+                )
+                store["final"] = final
         finally:
-            handle.remove()
             for attn in attns:
                 attn.__dict__.pop("forward", None)
                 attn.__dict__.pop("calculate_z_scores", None)
+
+    def _last_logits(self, final: torch.Tensor) -> torch.Tensor:
+        """The last position's logits [d_vocab], soft-capped as TransformerLens does."""
+        logits = self.model.unembed(final[:, -1:])[0, -1]
+        cap = self.cfg.output_logits_soft_cap
+        if cap is not None and cap > 0:
+            logits = cap * torch.tanh(logits / cap)
+        return logits
 
     def forward_state(self, tokens: torch.Tensor) -> ForwardState:
         """A clean forward pass, then the frozen one under `torch.func.vjp`, whose pull-back
@@ -159,7 +173,8 @@ class ReplacementModel:
         n_layers = self.cfg.n_layers
         clean: dict = {"inputs": [None] * n_layers, "outputs": [None] * n_layers}
         with torch.no_grad():
-            logits = self._run(tokens, self._hooks(clean), clean)
+            self._run(tokens, self._hooks(clean), clean)
+            logits = self._last_logits(clean["final"])
 
         def frozen(embed: torch.Tensor, outputs: tuple[torch.Tensor, ...]):
             store: dict = {"inputs": [None] * n_layers}
@@ -172,7 +187,7 @@ class ReplacementModel:
             )
         return ForwardState(
             tokens=tokens,
-            logits=logits[0, -1].detach(),
+            logits=logits,
             embed=clean["embed"].detach(),
             inputs=[x.detach() for x in clean["inputs"]],
             outputs=[o.detach() for o in clean["outputs"]],

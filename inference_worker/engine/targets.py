@@ -108,8 +108,27 @@ def diff_label(text_a: str, text_b: str) -> str:
     return f"{text_a.strip() or text_a} {MINUS} {text_b.strip() or text_b}"
 
 
+# d_model rows of W_U averaged per step: bounds the float32 working copy to 64 x d_vocab.
+_MEAN_ROWS = 64
+
+
+def mean_column(W_U: torch.Tensor) -> torch.Tensor:
+    """W_U.mean(dim=-1, keepdim=True) [d_model, 1]. On a half-precision W_U, torch's mean makes
+    a whole float32 copy first (2.4 GB for Gemma-2's 256,000 x 2,304); averaging a few rows at a
+    time gives the same float32 means, rounded to W_U's dtype, without it."""
+    if W_U.dtype in (torch.float32, torch.float64):
+        return W_U.mean(dim=-1, keepdim=True)
+    means = torch.cat(
+        [
+            W_U[i : i + _MEAN_ROWS].float().mean(dim=-1, keepdim=True)
+            for i in range(0, W_U.shape[0], _MEAN_ROWS)
+        ]
+    )
+    return means.to(W_U.dtype)
+
+
 def _token_targets(ids: torch.Tensor, probs, W_U, tokenizer, description) -> LogitTargets:
-    vectors = (W_U[:, ids] - W_U.mean(dim=-1, keepdim=True)).T
+    vectors = (W_U[:, ids] - mean_column(W_U)).T
     return LogitTargets(
         tokens=ids.cpu(),
         probabilities=probs[ids].detach(),
