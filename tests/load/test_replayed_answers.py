@@ -14,6 +14,7 @@ from asgiref.testing import ApplicationCommunicator
 from django.core.asgi import get_asgi_application
 from django.utils import timezone
 
+from benchmarks.asgi_scope import get_scope
 from graphs.collab.models import Role
 from graphs.models import Visibility
 from graphs.services import update_graph
@@ -60,22 +61,9 @@ def server(django_app, settings) -> ReplayedAnswers:
 
 
 async def get(app, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict, bytes]:
-    raw_path, _, query = path.partition("?")
     sent = {"host": "testserver", **(headers or {})}
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": raw_path,
-        "raw_path": raw_path.encode(),
-        "query_string": query.encode(),
-        "root_path": "",
-        "headers": [(k.lower().encode(), v.encode()) for k, v in sent.items()],
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver", 80),
-    }
+    encoded = [(k.lower().encode(), v.encode()) for k, v in sent.items()]
+    scope = get_scope(path, encoded, ("testserver", 80))
     communicator = ApplicationCommunicator(app, scope)
     await communicator.send_input({"type": "http.request", "body": b"", "more_body": False})
     start = await communicator.receive_output(10)
