@@ -5,7 +5,6 @@ bytes and headers; and nothing private, stale, refused or badly authenticated is
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -19,7 +18,7 @@ from graphs.collab.models import Role
 from graphs.models import Visibility
 from graphs.services import update_graph
 from tests.factories import CollaboratorFactory, GraphFactory, UserFactory
-from tests.services import redis_url
+from tests.support.caches import fresh_cache
 from webapp.accounts.models import ApiToken
 from webapp.accounts.tokens import create_token, revoke_token
 from webapp.replayed_answers import ReplayedAnswers
@@ -29,13 +28,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture(autouse=True)
 def redis_cache(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": redis_url(13),
-            "KEY_PREFIX": f"t{uuid.uuid4().hex[:8]}",
-        }
-    }
+    settings.CACHES = fresh_cache("redis")
 
 
 class CountingDjango:
