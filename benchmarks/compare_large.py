@@ -14,27 +14,14 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-
-def setup(database_url: str | None, work: Path) -> None:
-    os.environ["DATABASE_URL"] = database_url or f"sqlite:///{work / 'bench.sqlite3'}"
-    os.environ["MEDIA_ROOT"] = str(work / "media")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webapp.settings")
-    os.environ["RATELIMIT_UPLOADS_PER_HOUR"] = "0"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+from benchmarks.throwaway_django import add_graph_options, graph_document, throwaway_django
 
 
 def rss_mb(field: str = "VmRSS") -> float:
@@ -51,14 +38,9 @@ def reset_peak() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--features", type=int, default=60, help="per layer and position")
-    parser.add_argument("--tokens", type=int, default=24)
-    parser.add_argument("--layers", type=int, default=16)
-    parser.add_argument("--links-per-node", type=int, default=60)
-    parser.add_argument("--database-url")
+    add_graph_options(parser)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        setup(args.database_url, Path(tmp))
+    with throwaway_django(args.database_url, RATELIMIT_UPLOADS_PER_HOUR="0"):
         run(args)
 
 
@@ -67,19 +49,11 @@ def run(args: argparse.Namespace) -> None:
     from rest_framework.test import APIClient
 
     from graphs.services import create_graph_from_document
-    from graphs.testing import build_graph_document
 
     user = get_user_model().objects.create_user(f"bench-{time.time_ns()}")
     graphs = []
     for seed in (0, 1):
-        document = build_graph_document(
-            n_layers=args.layers,
-            features_per_layer_and_pos=args.features,
-            prompt_tokens=[f"t{i}" for i in range(args.tokens)],
-            links_per_node=args.links_per_node,
-            slug=f"bench-compare-{seed}",
-            seed=seed,
-        )
+        document = graph_document(args, f"bench-compare-{seed}", seed)
         graphs.append(create_graph_from_document(user, document, visibility="public"))
         del document
     a, b = graphs

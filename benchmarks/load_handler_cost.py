@@ -26,6 +26,8 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.asgi_scope import get_scope
+
 PATHS = (
     "/healthz/",
     "/api/graphs/{id}/",
@@ -41,21 +43,7 @@ def _asgi_get(
 ) -> tuple[Callable[[], Awaitable[None]], list[dict[str, Any]]]:
     """One GET through the ASGI application: the coroutine function that runs it, and the list
     its messages go to."""
-    raw_path, _, query = path.partition("?")
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": raw_path,
-        "raw_path": raw_path.encode(),
-        "query_string": query.encode(),
-        "root_path": "",
-        "headers": headers,
-        "client": ("127.0.0.1", 50000),
-        "server": ("127.0.0.1", 80),
-    }
+    scope = get_scope(path, headers, ("127.0.0.1", 80))
     sent: list[dict[str, Any]] = []
     delivered = False
 

@@ -19,9 +19,13 @@ import json
 import os
 import resource
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.throwaway_django import throwaway_django
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_GRAPHS = ROOT.parent / "shared" / "fixtures" / "neuronpedia-graphs"
@@ -43,19 +47,6 @@ def cpu_s() -> float:
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def setup(database_url: str | None, work: Path) -> None:
-    os.environ["DATABASE_URL"] = database_url or f"sqlite:///{work / 'bench.sqlite3'}"
-    os.environ["MEDIA_ROOT"] = str(work / "media")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webapp.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 class Client:
@@ -129,9 +120,7 @@ def main() -> None:
     parser.add_argument("--skip-big", action="store_true")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        setup(args.database_url, work)
+    with throwaway_django(args.database_url) as work:
         from django.contrib.auth import get_user_model
 
         user, _ = get_user_model().objects.get_or_create(username="benchmark")

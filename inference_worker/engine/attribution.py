@@ -28,7 +28,7 @@ from .memory import limit_heap_fragmentation, release_free_heap
 from .replacement import ReplacementModel
 from .result import AttributionResult
 from .rows import RowComputer
-from .rowstore import SlotRows
+from .rowstore import RowLayout, SlotRows
 from .rowstore_trimmed import row_store
 from .settings import DEFAULTS
 from .targets import TargetSpec, select_targets
@@ -93,7 +93,9 @@ def attribute(
     # Rows are kept in float32 (as circuit-tracer's), float64 only for float64 models (tests).
     row_dtype = torch.float64 if state.embed.dtype == torch.float64 else torch.float32
     store = row_store(
-        n_feature_rows + n_logits, logit_offset, comp.active, n_layers, n_pos, device, row_dtype
+        RowLayout(
+            n_feature_rows + n_logits, logit_offset, comp.active, n_layers, n_pos, device, row_dtype
+        )
     )
 
     t0 = time.perf_counter()

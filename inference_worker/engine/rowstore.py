@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -32,15 +33,29 @@ CHUNK_ROWS = 32  # rows whose regions are laid out at a time (bounds the index t
 RAM_BUDGET = 256 << 20  # bytes of regions kept in memory before the rest is streamed to disk
 
 
+@dataclass(frozen=True, eq=False)  # eq would compare the `active` tensor elementwise
+class RowLayout:
+    """What a row store is sized and laid out by, for either kind of store."""
+
+    n_slots: int  # rows kept: feature rows, then logit rows
+    n_cols: int  # columns before the logits: active features, errors, tokens
+    active: torch.Tensor  # [k, 3] (layer, position, feature), ordered
+    n_layers: int
+    n_pos: int
+    device: torch.device
+    dtype: torch.dtype
+
+
 class SlotRows:
     """What both stores share: the node of each slot, each row's |sum|, and circuit-tracer's
     partial influence through `propagate`."""
 
-    def __init__(self, n_slots: int, n_cols: int, device: torch.device, dtype: torch.dtype) -> None:
-        self.n_slots, self.n_cols, self.device, self.dtype = n_slots, n_cols, device, dtype
+    def __init__(self, layout: RowLayout) -> None:
+        self.n_slots, self.n_cols = layout.n_slots, layout.n_cols
+        self.device, self.dtype = layout.device, layout.dtype
         self.n_values = 0
-        self.slot_node = torch.zeros(n_slots, dtype=torch.long, device=device)
-        self.abs_sum = torch.zeros(n_slots, dtype=dtype, device=device)
+        self.slot_node = torch.zeros(self.n_slots, dtype=torch.long, device=self.device)
+        self.abs_sum = torch.zeros(self.n_slots, dtype=self.dtype, device=self.device)
 
     def propagate(self, weights: torch.Tensor, clamp: float) -> torch.Tensor:
         raise NotImplementedError
@@ -77,25 +92,16 @@ class SlotRows:
 
 
 class RowStore(SlotRows):
-    def __init__(
-        self,
-        n_slots: int,
-        n_cols: int,
-        active: torch.Tensor,
-        n_layers: int,
-        n_pos: int,
-        device: torch.device,
-        dtype: torch.dtype,
-        ram_budget: int | None = None,
-    ) -> None:
-        super().__init__(n_slots, n_cols, device, dtype)
+    def __init__(self, layout: RowLayout, ram_budget: int | None = None) -> None:
+        super().__init__(layout)
         budget = RAM_BUDGET if ram_budget is None else ram_budget
-        self.ram_budget = budget if torch.device(device).type == "cpu" else None
+        self.ram_budget = budget if torch.device(self.device).type == "cpu" else None
         self.ram_bytes = 0
         self.spill = None  # the temporary file, opened on the first spilled chunk
-        self.n_layers, self.n_pos = n_layers, n_pos
+        self.n_layers, self.n_pos = layout.n_layers, layout.n_pos
+        device, active = self.device, layout.active
         k = active.shape[0]
-        counts = torch.zeros(n_layers, n_pos, dtype=torch.long, device=device)
+        counts = torch.zeros(self.n_layers, self.n_pos, dtype=torch.long, device=device)
         counts.index_put_(
             (active[:, 0].to(device), active[:, 1].to(device)),
             torch.ones(k, dtype=torch.long, device=device),

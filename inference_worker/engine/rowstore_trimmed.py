@@ -14,27 +14,20 @@ from __future__ import annotations
 
 import torch
 
-from .rowstore import RowStore, SlotRows
+from .rowstore import RowLayout, RowStore, SlotRows
 
 SMALL_BUDGET = 128 << 20  # bytes of all rows whole, below which rows are kept trimmed
 
 
 class TrimmedRowStore(SlotRows):
-    def __init__(
-        self,
-        n_slots: int,
-        n_cols: int,
-        active: torch.Tensor,
-        n_layers: int,
-        n_pos: int,
-        device: torch.device,
-        dtype: torch.dtype,
-    ) -> None:
-        super().__init__(n_slots, n_cols, device, dtype)
-        self.k = active.shape[0]
-        per_layer = torch.bincount(active[:, 0].cpu(), minlength=n_layers)
+    def __init__(self, layout: RowLayout) -> None:
+        super().__init__(layout)
+        self.k = layout.active.shape[0]
+        per_layer = torch.bincount(layout.active[:, 0].cpu(), minlength=layout.n_layers)
         self.width = [0, *torch.cumsum(per_layer, 0).tolist()]  # [n_layers + 1]
-        self.tail = torch.zeros(n_slots, n_cols - self.k, dtype=dtype, device=device)
+        self.tail = torch.zeros(
+            self.n_slots, self.n_cols - self.k, dtype=self.dtype, device=self.device
+        )
         self.parts: list[tuple[torch.Tensor, torch.Tensor]] = []  # (slots [b], rows [b, width])
 
     def add(
@@ -91,16 +84,9 @@ class TrimmedRowStore(SlotRows):
         return block
 
 
-def row_store(
-    n_slots: int,
-    n_cols: int,
-    active: torch.Tensor,
-    n_layers: int,
-    n_pos: int,
-    device: torch.device,
-    dtype: torch.dtype,
-) -> SlotRows:
+def row_store(layout: RowLayout) -> SlotRows:
     """The trimmed store for small graphs, the causal-region store (with spilling) otherwise."""
-    whole = n_slots * n_cols * torch.empty(0, dtype=dtype).element_size()
+    element = torch.empty(0, dtype=layout.dtype).element_size()
+    whole = layout.n_slots * layout.n_cols * element
     kind = TrimmedRowStore if whole <= SMALL_BUDGET else RowStore
-    return kind(n_slots, n_cols, active, n_layers, n_pos, device, dtype)
+    return kind(layout)

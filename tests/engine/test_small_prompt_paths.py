@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from inference_worker.engine import attribute, influence, prune_graph, rows, rowstore_trimmed
-from inference_worker.engine.rowstore import RowStore
+from inference_worker.engine.rowstore import RowLayout, RowStore
 from inference_worker.engine.rowstore_trimmed import TrimmedRowStore, row_store
 
 TOKENS = torch.tensor([1] + [(5 * i) % 50 + 4 for i in range(1, 24)])
@@ -76,8 +76,8 @@ def test_small_graphs_keep_fewer_values_than_whole_rows(replacement_models, monk
 
 def test_the_store_is_chosen_by_the_size_of_whole_rows():
     active = torch.tensor([[0, 1, 0], [1, 1, 2], [1, 2, 0]])
-    args = (3, 3 + 3 * 4, active, 2, 4, torch.device("cpu"), torch.float32)
-    assert isinstance(row_store(*args), TrimmedRowStore)
+    layout = RowLayout(3, 3 + 3 * 4, active, 2, 4, torch.device("cpu"), torch.float32)
+    assert isinstance(row_store(layout), TrimmedRowStore)
     with pytest.MonkeyPatch.context() as m:
         m.setattr(rowstore_trimmed, "SMALL_BUDGET", 3 * 15 * 4 - 1)
-        assert isinstance(row_store(*args), RowStore)
+        assert isinstance(row_store(layout), RowStore)

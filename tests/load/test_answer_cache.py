@@ -4,8 +4,6 @@ reads at once). Run on the in-process cache and on Redis, the production cache."
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,28 +12,14 @@ from rest_framework.test import APIClient
 from graphs.collab.models import Role
 from graphs.models import Graph, Visibility
 from tests.factories import CollaboratorFactory, GraphFactory, UserFactory
-from tests.services import redis_url
+from tests.support.caches import BACKENDS, fresh_cache
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(params=["locmem", "redis"])
+@pytest.fixture(params=list(BACKENDS))
 def cache_backend(request, settings):
-    if request.param == "redis":
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": redis_url(13),
-                "KEY_PREFIX": f"t{uuid.uuid4().hex[:8]}",
-            }
-        }
-    else:
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                "LOCATION": uuid.uuid4().hex,
-            }
-        }
+    settings.CACHES = fresh_cache(request.param)
     return request.param
 
 

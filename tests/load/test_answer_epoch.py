@@ -4,8 +4,6 @@ drop every kept answer and replay at once."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from rest_framework.test import APIClient
 
@@ -13,18 +11,14 @@ from graphs import answer_cache
 from graphs.models import Visibility
 from graphs.services import update_graph
 from tests.factories import GraphFactory, UserFactory
+from tests.support.caches import fresh_cache
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
 def local_cache(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": uuid.uuid4().hex,
-        }
-    }
+    settings.CACHES = fresh_cache("locmem")
 
 
 def test_a_new_private_graph_keeps_the_epoch():

@@ -5,7 +5,6 @@ bytes and headers; and nothing private, stale, refused or badly authenticated is
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -14,11 +13,12 @@ from asgiref.testing import ApplicationCommunicator
 from django.core.asgi import get_asgi_application
 from django.utils import timezone
 
+from benchmarks.asgi_scope import get_scope
 from graphs.collab.models import Role
 from graphs.models import Visibility
 from graphs.services import update_graph
 from tests.factories import CollaboratorFactory, GraphFactory, UserFactory
-from tests.services import redis_url
+from tests.support.caches import fresh_cache
 from webapp.accounts.models import ApiToken
 from webapp.accounts.tokens import create_token, revoke_token
 from webapp.replayed_answers import ReplayedAnswers
@@ -28,13 +28,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture(autouse=True)
 def redis_cache(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": redis_url(13),
-            "KEY_PREFIX": f"t{uuid.uuid4().hex[:8]}",
-        }
-    }
+    settings.CACHES = fresh_cache("redis")
 
 
 class CountingDjango:
@@ -60,22 +54,9 @@ def server(django_app, settings) -> ReplayedAnswers:
 
 
 async def get(app, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict, bytes]:
-    raw_path, _, query = path.partition("?")
     sent = {"host": "testserver", **(headers or {})}
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": raw_path,
-        "raw_path": raw_path.encode(),
-        "query_string": query.encode(),
-        "root_path": "",
-        "headers": [(k.lower().encode(), v.encode()) for k, v in sent.items()],
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver", 80),
-    }
+    encoded = [(k.lower().encode(), v.encode()) for k, v in sent.items()]
+    scope = get_scope(path, encoded, ("testserver", 80))
     communicator = ApplicationCommunicator(app, scope)
     await communicator.send_input({"type": "http.request", "body": b"", "more_body": False})
     start = await communicator.receive_output(10)
@@ -94,6 +75,19 @@ def bearer(user) -> dict[str, str]:
     return {"authorization": f"Bearer {plaintext}"}
 
 
+@pytest.fixture
+def public_path(transactional_db) -> str:
+    """The metadata path of a public graph."""
+    return f"/api/graphs/{GraphFactory(visibility=Visibility.PUBLIC).pk}/"
+
+
+@pytest.fixture
+def reader(transactional_db) -> tuple[object, dict[str, str]]:
+    """A user who reads with an API token, and the headers that send the token."""
+    user = UserFactory()
+    return user, bearer(user)
+
+
 async def test_it_replays_public_metadata_and_lists_without_django(server, django_app):
     graph = await sync_to_async(GraphFactory)(visibility=Visibility.PUBLIC)
     for path in (f"/api/graphs/{graph.pk}/", "/api/graphs/?page_size=5"):
@@ -106,59 +100,56 @@ async def test_it_replays_public_metadata_and_lists_without_django(server, djang
         assert b"content-security-policy" in again[1] and b"x-frame-options" in again[1]
 
 
-async def test_a_valid_token_is_replayed_to_and_a_revoked_one_refused_at_once(server, django_app):
-    graph = await sync_to_async(GraphFactory)(visibility=Visibility.PUBLIC)
-    reader = await sync_to_async(UserFactory)()
-    auth = await sync_to_async(bearer)(reader)
-    path = f"/api/graphs/{graph.pk}/"
-    assert (await get(server, path, auth))[0] == 200
+async def test_a_valid_token_is_replayed_to_and_a_revoked_one_refused_at_once(
+    server, django_app, public_path, reader
+):
+    user, auth = reader
+    assert (await get(server, public_path, auth))[0] == 200
     calls = django_app.calls
-    assert (await get(server, path, auth))[0] == 200
+    assert (await get(server, public_path, auth))[0] == 200
     assert django_app.calls == calls  # replayed
 
-    token = await sync_to_async(ApiToken.objects.get)(user=reader)
+    token = await sync_to_async(ApiToken.objects.get)(user=user)
     await sync_to_async(revoke_token)(token)
-    status, _, _ = await get(server, path, auth)
+    status, _, _ = await get(server, public_path, auth)
     assert status == 401 and django_app.calls == calls + 1
 
 
-async def test_unknown_malformed_and_inactive_credentials_go_to_django(server, django_app):
-    graph = await sync_to_async(GraphFactory)(visibility=Visibility.PUBLIC)
-    path = f"/api/graphs/{graph.pk}/"
-    assert (await get(server, path))[0] == 200  # recorded, anonymous
-    for auth in ("Bearer not-a-token", "Bearer two parts", "Basic dXNlcjpwYXNz", "Bearer"):
+async def test_unknown_malformed_and_inactive_credentials_go_to_django(
+    server, django_app, public_path, reader
+):
+    user, auth = reader
+    assert (await get(server, public_path))[0] == 200  # recorded, anonymous
+    for bad in ("Bearer not-a-token", "Bearer two parts", "Basic dXNlcjpwYXNz", "Bearer"):
         calls = django_app.calls
-        status, _, _ = await get(server, path, {"authorization": auth})
-        assert django_app.calls == calls + 1, auth
-        assert status in (401, 403) or auth.startswith("Basic"), (auth, status)
+        status, _, _ = await get(server, public_path, {"authorization": bad})
+        assert django_app.calls == calls + 1, bad
+        assert status in (401, 403) or bad.startswith("Basic"), (bad, status)
 
-    reader = await sync_to_async(UserFactory)()
-    auth = await sync_to_async(bearer)(reader)
-    assert (await get(server, path, auth))[0] == 200
-    reader.is_active = False
-    await sync_to_async(reader.save)()
+    assert (await get(server, public_path, auth))[0] == 200
+    user.is_active = False
+    await sync_to_async(user.save)()
     calls = django_app.calls
-    assert (await get(server, path, auth))[0] == 401
+    assert (await get(server, public_path, auth))[0] == 401
     assert django_app.calls == calls + 1
 
 
-async def test_a_token_not_marked_used_lately_goes_to_django_which_marks_it(server, django_app):
-    graph = await sync_to_async(GraphFactory)(visibility=Visibility.PUBLIC)
-    reader = await sync_to_async(UserFactory)()
-    auth = await sync_to_async(bearer)(reader)
-    path = f"/api/graphs/{graph.pk}/"
-    assert (await get(server, path, auth))[0] == 200
+async def test_a_token_not_marked_used_lately_goes_to_django_which_marks_it(
+    server, django_app, public_path, reader
+):
+    user, auth = reader
+    assert (await get(server, public_path, auth))[0] == 200
     long_ago = timezone.now() - timedelta(hours=1)
     # As if the cached token was stored an hour ago: its entry is dropped and read again.
-    await sync_to_async(ApiToken.objects.filter(user=reader).update)(last_used_at=long_ago)
+    await sync_to_async(ApiToken.objects.filter(user=user).update)(last_used_at=long_ago)
     from webapp.accounts import token_cache
 
-    token = await sync_to_async(ApiToken.objects.select_related("user").get)(user=reader)
+    token = await sync_to_async(ApiToken.objects.select_related("user").get)(user=user)
     await sync_to_async(token_cache.store)(token.secret_hash, token)
     calls = django_app.calls
-    assert (await get(server, path, auth))[0] == 200
+    assert (await get(server, public_path, auth))[0] == 200
     assert django_app.calls == calls + 1
-    token = await sync_to_async(ApiToken.objects.get)(user=reader)
+    token = await sync_to_async(ApiToken.objects.get)(user=user)
     assert token.last_used_at > long_ago
 
 
@@ -190,28 +181,26 @@ async def test_private_answers_are_never_replayed(server, django_app):
     assert (await get(server, path))[0] == 404
 
 
-async def test_other_hosts_cookies_and_conditions_are_answered_by_django(server, django_app):
-    graph = await sync_to_async(GraphFactory)(visibility=Visibility.PUBLIC)
-    path = f"/api/graphs/{graph.pk}/"
-    _, headers, _ = await get(server, path)
+async def test_other_hosts_cookies_and_conditions_are_answered_by_django(
+    server, django_app, public_path
+):
+    _, headers, _ = await get(server, public_path)
     etag = headers[b"etag"].decode()
     calls = django_app.calls
-    assert (await get(server, path, {"host": "evil.example"}))[0] == 400
-    assert (await get(server, path, {"host": "evil.example"}))[0] == 400
-    assert (await get(server, path, {"cookie": "sessionid=x"}))[0] == 200
-    assert (await get(server, path, {"cookie": "sessionid=x"}))[0] == 200
+    assert (await get(server, public_path, {"host": "evil.example"}))[0] == 400
+    assert (await get(server, public_path, {"host": "evil.example"}))[0] == 400
+    assert (await get(server, public_path, {"cookie": "sessionid=x"}))[0] == 200
+    assert (await get(server, public_path, {"cookie": "sessionid=x"}))[0] == 200
     assert django_app.calls == calls + 4
     # A conditional GET is its own answer: 304, replayed the second time.
-    assert (await get(server, path, {"if-none-match": etag}))[0] == 304
+    assert (await get(server, public_path, {"if-none-match": etag}))[0] == 304
     calls = django_app.calls
-    status, _, body = await get(server, path, {"if-none-match": etag})
+    status, _, body = await get(server, public_path, {"if-none-match": etag})
     assert status == 304 and body == b"" and django_app.calls == calls
 
 
-async def test_a_failing_redis_sends_every_request_to_django(server, django_app):
-    graph = await sync_to_async(GraphFactory)(visibility=Visibility.PUBLIC)
-    path = f"/api/graphs/{graph.pk}/"
-    await get(server, path)
+async def test_a_failing_redis_sends_every_request_to_django(server, django_app, public_path):
+    await get(server, public_path)
 
     class Broken:
         async def mget(self, keys):
@@ -222,8 +211,8 @@ async def test_a_failing_redis_sends_every_request_to_django(server, django_app)
 
     server._redis = Broken()
     calls = django_app.calls
-    assert (await get(server, path))[0] == 200
-    assert (await get(server, path))[0] == 200
+    assert (await get(server, public_path))[0] == 200
+    assert (await get(server, public_path))[0] == 200
     assert django_app.calls == calls + 2
 
 
@@ -257,14 +246,14 @@ async def test_a_private_graphs_body_is_never_replayed(server, django_app):
     assert (await get(server, path))[0] == 404
 
 
-async def test_the_csrf_cookie_alone_is_replayed_to_and_a_session_is_not(server, django_app):
-    graph = await sync_to_async(GraphFactory)(visibility=Visibility.PUBLIC)
-    path = f"/api/graphs/{graph.pk}/"
-    await get(server, path)
+async def test_the_csrf_cookie_alone_is_replayed_to_and_a_session_is_not(
+    server, django_app, public_path
+):
+    await get(server, public_path)
     calls = django_app.calls
-    assert (await get(server, path, {"cookie": "csrftoken=abc"}))[0] == 200
+    assert (await get(server, public_path, {"cookie": "csrftoken=abc"}))[0] == 200
     assert django_app.calls == calls
     for cookie in ("csrftoken=abc; sessionid=x", "messages=y", "csrftoken=abc; other=1"):
-        assert (await get(server, path, {"cookie": cookie}))[0] == 200
+        assert (await get(server, public_path, {"cookie": cookie}))[0] == 200
         assert django_app.calls == calls + 1, cookie
         calls = django_app.calls

@@ -4,15 +4,13 @@ token it fetched just before the change (the tombstone)."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
-from tests.services import redis_url
+from tests.support.caches import BACKENDS, fresh_cache
 from webapp.accounts import token_cache
 from webapp.accounts.models import ApiToken, hash_token
 from webapp.accounts.tokens import create_token, revoke_token, user_for_token
@@ -21,17 +19,9 @@ pytestmark = pytest.mark.django_db
 WHO_AM_I = "/api/tokens/"
 
 
-@pytest.fixture(autouse=True, params=["locmem", "redis"])
+@pytest.fixture(autouse=True, params=list(BACKENDS))
 def cache_backend(request, settings):
-    location = redis_url(13) if request.param == "redis" else uuid.uuid4().hex
-    backend = "redis.RedisCache" if request.param == "redis" else "locmem.LocMemCache"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": f"django.core.cache.backends.{backend}",
-            "LOCATION": location,
-            "KEY_PREFIX": f"t{uuid.uuid4().hex[:8]}",
-        }
-    }
+    settings.CACHES = fresh_cache(request.param)
 
 
 def test_a_known_token_costs_no_query_after_the_first():
