@@ -14,7 +14,9 @@ npz files with its GemmaScope loader) on the same 16 token ids with max_feature_
 bfloat16 on the CPU. It prints, per engine, load / attribute / prune / export seconds and peak
 RSS including set-up; the ratios ours / c-t; and whether the graphs agree (same active and
 selected features, adjacency within bench_compare.BF16_ADJACENCY_RTOL of max |A|; pruning masks
-reported).
+reported). With --float32-reference our engine also runs in float32 on the same weights, and
+both bfloat16 graphs are compared with that one: how many selected features bfloat16 rounding
+alone moves across the selection cut.
 """
 
 from __future__ import annotations
@@ -136,7 +138,7 @@ def compare(args: argparse.Namespace) -> dict:
         ct_spec = {**spec, "settings": {**spec["settings"], "batch_size": args.ct_batch_size}}
         runs["ct"] = run_worker(args.ct_python, "ct", ct_spec, wd / f"ct_{CASE}", args.mem_cap)
         print(fmt_run("c-t", runs["ct"]), flush=True)
-    report = {"spec": spec, "runs": runs, "load_average_end": load_average()}
+    report = {"spec": spec, "runs": runs}
     if len(runs) == 2:
         print(ratios(runs["ours"], runs["ct"]))
         report["goals"] = goal_lines(runs["ours"], runs["ct"])
@@ -150,8 +152,34 @@ def compare(args: argparse.Namespace) -> dict:
             )
             report["graphs_agree"], report["graphs_detail"] = ok, detail
             print(f"  graphs agree: {'YES' if ok else 'NO'} ({detail})")
-    print(f"load average at end: {report['load_average_end']}", flush=True)
+    if args.float32_reference and runs.get("ours", {}).get("ok"):
+        report["float32_reference"] = float32_reference(args, spec, runs)
+    print(f"load average at end: {load_average()}", flush=True)
     return report
+
+
+def float32_reference(args: argparse.Namespace, spec: dict, runs: dict) -> dict:
+    """Our engine once more in float32 on the same (bfloat16-exact) weights: how far each
+    bfloat16 graph lies from the float32 one shows how much of a disagreement between the two
+    engines is bfloat16 rounding (features near the selection cut swap places)."""
+    wd = args.workdir
+    f32 = run_worker(
+        args.ours_python, "ours", {**spec, "dtype": "float32"}, wd / "ours_f32", args.mem_cap
+    )
+    print(fmt_run("ours f32", f32), flush=True)
+    found = {}
+    if not f32["ok"]:
+        return found
+    for name in [n for n in ("ours", "ct") if runs.get(n, {}).get("ok")]:
+        _, detail = compare_graphs(
+            wd / f"{name}_{CASE}" / "compare.safetensors",
+            wd / "ours_f32" / "compare.safetensors",
+            rtol=BF16_ADJACENCY_RTOL,
+            exact_masks=False,
+        )
+        found[name] = detail
+        print(f"  {name} (bfloat16) against ours in float32: {detail}", flush=True)
+    return found
 
 
 def main_parser() -> argparse.ArgumentParser:
@@ -176,6 +204,11 @@ def main_parser() -> argparse.ArgumentParser:
         "--reuse-ct",
         action="store_true",
         help="reuse the c-t result of an earlier run in --workdir (same files)",
+    )
+    p.add_argument(
+        "--float32-reference",
+        action="store_true",
+        help="also run ours in float32 and compare both bfloat16 graphs with it",
     )
     p.add_argument("--json", type=Path, default=None, help="also write the report here")
     return p
