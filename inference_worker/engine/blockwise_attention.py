@@ -110,12 +110,40 @@ class Patterns:
         scores = torch.where(_visible(a, b, lo, shape, q.device), scores, float("-inf"))
         self.lse[:, a:b] = torch.logsumexp(scores, dim=-1)
 
-    def block(self, q, k, a: int, b: int, lo: int, shape: AttentionShape) -> torch.Tensor:
+    def block(self, scaled_q, k, a: int, b: int, lo: int, shape: AttentionShape, work):
+        """The pattern block of queries a..b-1; a recomputed one is written into `work`, a
+        scratch buffer reused across blocks (a fresh 16 MB block per call would be mapped,
+        page-faulted and unmapped each time: memory.py)."""
         kept = self.kept.get(a)
         if kept is not None:
             return kept
-        p = _scores(q, k, a, b, lo, shape).sub_(self.lse[:, a:b, None]).exp_()
-        return p.masked_fill_(~_visible(a, b, lo, shape, q.device), 0.0)
+        p = work[: scaled_q.shape[0] * (b - a) * (b - lo)].view(scaled_q.shape[0], b - a, b - lo)
+        torch.bmm(scaled_q[:, a:b], k[:, lo:b].transpose(-1, -2), out=p)
+        if shape.soft_cap is not None and shape.soft_cap > 0:
+            p.tanh_().mul_(shape.soft_cap)
+        p.sub_(self.lse[:, a:b, None]).exp_()
+        _hide_invisible_(p, a, b, lo, shape)
+        return p
+
+    @staticmethod
+    def scaled_queries(q: torch.Tensor, shape: AttentionShape) -> torch.Tensor:
+        """q divided once by what every score is divided by before the soft-cap's tanh (the
+        scale, and the cap), so a recomputed block needs no division pass."""
+        divisor = shape.scale
+        if shape.soft_cap is not None and shape.soft_cap > 0:
+            divisor *= shape.soft_cap
+        return q / divisor
+
+
+def _hide_invisible_(p: torch.Tensor, a: int, b: int, lo: int, shape: AttentionShape) -> None:
+    """Zero the keys queries a..b-1 cannot see, in place. Under global attention only keys a..b-1
+    (the block's own diagonal square) can lie in a query's future."""
+    if shape.window is None:
+        diagonal = p[:, :, a - lo :]
+        future = torch.ones(b - a, b - a, dtype=torch.bool, device=p.device).triu_(1)
+        diagonal.masked_fill_(future, 0.0)
+        return
+    p.masked_fill_(~_visible(a, b, lo, shape, p.device), 0.0)
 
 
 def mix(
@@ -135,25 +163,30 @@ def mix(
     return z
 
 
-def _last_live_query(grad: torch.Tensor) -> int:
-    """The last query position whose gradient is not all zero (-1 if none): a row targeting
-    position p pulls back nothing past p, so a batch of early targets has a zero tail."""
-    live = grad.ne(0).any(dim=-1).any(dim=0).nonzero()
-    return int(live[-1]) if live.numel() else -1
+def _live_queries(grad: torch.Tensor) -> list[int]:
+    """How many query positions up to each one have a gradient that is not all zero. A row
+    targeting position p pulls back nothing past p, and the attention just below a feature sees
+    only the rows' own positions, so many query blocks add exactly zero."""
+    return grad.ne(0).any(dim=-1).any(dim=0).cumsum(0).tolist()
 
 
 def mix_transposed(
     q: torch.Tensor, k: torch.Tensor, grad: torch.Tensor, shape: AttentionShape, patterns
 ) -> torch.Tensor:
-    """pattern^T @ grad for grad [heads, pos, d] (any d). Query blocks past the last non-zero
-    gradient row add exactly zero, so they are neither recomputed nor multiplied."""
+    """pattern^T @ grad for grad [heads, pos, d] (any d). Query blocks whose gradient rows are
+    all zero are neither recomputed nor multiplied."""
     out = torch.zeros_like(grad)
-    last = _last_live_query(grad)
+    live = _live_queries(grad)
+    scaled_q = work = None
     for a, b, lo in shape.blocks(q.shape[0]):
-        if a > last:
-            break
-        p = patterns.block(q, k, a, b, lo, shape).to(grad.dtype)
-        out[:, lo:b] += p.transpose(-1, -2) @ grad[:, a:b]
+        if live[b - 1] == (live[a - 1] if a else 0):
+            continue
+        if scaled_q is None:
+            scaled_q = Patterns.scaled_queries(q, shape)
+        if work is None or work.numel() < q.shape[0] * (b - a) * (b - lo):
+            work = q.new_empty(max(BLOCK_ELEMENTS, q.shape[0] * (b - a) * (b - lo)))
+        p = patterns.block(scaled_q, k, a, b, lo, shape, work).to(grad.dtype)
+        out[:, lo:b].baddbmm_(p.transpose(-1, -2), grad[:, a:b])
     return out
 
 
