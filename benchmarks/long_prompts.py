@@ -82,7 +82,9 @@ def main() -> int:
     p.add_argument("--workdir", type=Path, default=ROOT / "var" / "bench-long")
     p.add_argument("--mem-cap", default="20G", help="prlimit --as for every run (default 20G)")
     args = p.parse_args()
-    builder = args.ours_python
+    # written by c-t's venv when there is one: its older transformers writes a tokenizer that
+    # both venvs read (transformers 5 names a tokenizer class 4.x lacks)
+    builder = args.ct_python if Path(args.ct_python).exists() else args.ours_python
     for n in args.tokens or [1024, 2048, 4096, 8192]:
         spec = make_spec(n, args.l0, args.workdir)
         if not build_weights(builder, spec, args.workdir / "build.spec.json"):
