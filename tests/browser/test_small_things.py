@@ -137,3 +137,23 @@ def test_subgraph_nodes_of_one_column_stay_apart_with_whole_labels(
     assert by_id[pinned[0]]["ctx_idx"] == by_id[pinned[-2]]["ctx_idx"] == 8
     shot(page, "subgraph-one-column")
     assert page.errors == []
+
+
+NAV_ROWS_JS = """() => [...document.querySelectorAll('.nav > *')]
+  .filter((e) => e.getBoundingClientRect().width > 0 && e.textContent.trim())
+  .map((e) => [e.textContent.trim(), Math.round(e.getBoundingClientRect().top)])"""
+
+
+@pytest.mark.parametrize("width", [1280, 1440])
+def test_the_signed_in_nav_bar_stays_on_one_line(open_page, personas, width):
+    """Every link of a staff member's nav bar, "Log out" last, on one row at desktop widths."""
+    staff = personas["owner"]
+    staff.username = "a-rather-long-username"
+    staff.is_staff = True
+    staff.save()
+    page = open_page("/graphs/public/", staff, wait_ready=False, viewport=(width, 900))
+    items = page.evaluate(NAV_ROWS_JS)
+    names = [name for name, _ in items]
+    assert "Log out" in names and "Admin" in names and "a-rather-long-username" in names
+    tops = {top for _, top in items}
+    assert len(tops) == 1, f"the nav bar wraps at {width} px: {items}"
