@@ -67,7 +67,23 @@ def separated(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> boo
     return False
 
 
+SETTLED_JS = """() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(
+  () => done(JSON.stringify([window.__explorer.layout(), window.__explorer.positions()])))))"""
+
+
+def settle(page: Any, tries: int = 20) -> None:
+    """Wait until the explorer's layout is the same two frames apart: a first measure can land
+    between the page's load and its first resize on a busy machine."""
+    last = None
+    for _ in range(tries):
+        now = page.evaluate(SETTLED_JS)
+        if now == last:
+            return
+        last = now
+
+
 def check_fits(page: Any, graph: dict[str, Any], *, first_screen: int, scroll_ok: bool = False):
+    settle(page)
     geo = page.evaluate(BOX_JS)
     box, stage = geo["box"], geo["stage"]
     # Nothing of the page scrolls sideways; the graph's box is on the first screen.
