@@ -98,6 +98,8 @@ def _compact(adjacency, n_features: int, n_logits: int, edge_mask):
 
 
 def run_ours(spec: dict, out: Path) -> dict:
+    # first, as in the worker: it sets torch's allocator up before torch loads
+    importlib.import_module("inference_worker")
     import torch
     import transformer_lens  # noqa: F401  (imported before the baseline, as c-t's run does)
 
