@@ -110,13 +110,10 @@ class Patterns:
         scores = torch.where(_visible(a, b, lo, shape, q.device), scores, float("-inf"))
         self.lse[:, a:b] = torch.logsumexp(scores, dim=-1)
 
-    def block(self, scaled_q, k, a: int, b: int, lo: int, shape: AttentionShape, work):
-        """The pattern block of queries a..b-1; a recomputed one is written into `work`, a
-        scratch buffer reused across blocks (a fresh 16 MB block per call would be mapped,
-        page-faulted and unmapped each time: memory.py)."""
-        kept = self.kept.get(a)
-        if kept is not None:
-            return kept
+    def recompute(self, scaled_q, k, a: int, b: int, lo: int, shape: AttentionShape, work):
+        """The pattern block of queries a..b-1, written into `work`: a scratch buffer reused
+        across blocks (a fresh 16 MB block per call would be mapped, page-faulted and unmapped
+        each time: memory.py)."""
         p = work[: scaled_q.shape[0] * (b - a) * (b - lo)].view(scaled_q.shape[0], b - a, b - lo)
         torch.bmm(scaled_q[:, a:b], k[:, lo:b].transpose(-1, -2), out=p)
         if shape.soft_cap is not None and shape.soft_cap > 0:
@@ -181,12 +178,15 @@ def mix_transposed(
     for a, b, lo in shape.blocks(q.shape[0]):
         if live[b - 1] == (live[a - 1] if a else 0):
             continue
-        if scaled_q is None:
-            scaled_q = Patterns.scaled_queries(q, shape)
-        if work is None or work.numel() < q.shape[0] * (b - a) * (b - lo):
-            work = q.new_empty(max(BLOCK_ELEMENTS, q.shape[0] * (b - a) * (b - lo)))
-        p = patterns.block(scaled_q, k, a, b, lo, shape, work).to(grad.dtype)
-        out[:, lo:b].baddbmm_(p.transpose(-1, -2), grad[:, a:b])
+        block = patterns.kept.get(a)
+        if block is None:  # the scaled queries and the buffer only where a block is recomputed
+            if scaled_q is None:
+                scaled_q = Patterns.scaled_queries(q, shape)
+            size = q.shape[0] * (b - a) * (b - lo)
+            if work is None or work.numel() < size:
+                work = q.new_empty(max(BLOCK_ELEMENTS, size))
+            block = patterns.recompute(scaled_q, k, a, b, lo, shape, work)
+        out[:, lo:b].baddbmm_(block.to(grad.dtype).transpose(-1, -2), grad[:, a:b])
     return out
 
 

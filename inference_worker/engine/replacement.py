@@ -150,10 +150,9 @@ class ReplacementModel:
                 residual = model(
                     tokens.to(self.cfg.device).unsqueeze(0), stop_at_layer=self.cfg.n_layers
                 )
-                final = (
+                store["final"] = (
                     residual if self.cfg.normalization_type is None else model.ln_final(residual)
                 )
-                store["final"] = final
         finally:
             for attn in attns:
                 attn.__dict__.pop("forward", None)
